@@ -1,0 +1,5 @@
+"""Allow ``python -m workbook_tools``."""
+
+from workbook_tools.cli import main
+
+main()

@@ -1,0 +1,90 @@
+"""Command line: parse options, call one library function, print (in Vietnamese).
+
+Library exceptions become ``click.ClickException`` here, at the boundary.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from workbook_tools import __version__
+from workbook_tools.generate import generate_campaign
+from workbook_tools.problems import WorkbookToolsError
+from workbook_tools.spec_check import check_spec_files
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class ProblemsError(click.ClickException):
+    """A library error shown as its list of problems."""
+
+    def __init__(self, error: WorkbookToolsError):
+        super().__init__("\n".join(p.render() for p in error.problems))
+
+    def show(self, file=None) -> None:  # noqa: D102 - click API
+        click.echo(self.format_message(), err=True)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", message="workbook-tools %(version)s")
+def main() -> None:
+    """Công cụ biểu mẫu chấm điểm QCDC, DVCQ cho cấp huyện.
+
+    (Locked self-assessment workbooks: generate them per unit, collect them back.)
+    """
+    _force_utf8()
+
+
+def _force_utf8() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            stream.reconfigure(encoding="utf-8")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("campaign", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi tệp (mặc định: output/<mã đợt>/phat-hanh/). Output folder.")
+@click.option("--unit", "units", multiple=True, metavar="MÃ",
+              help="Chỉ tạo cho đơn vị có mã này (dùng nhiều lần được). Only this unit code.")
+def generate(campaign: Path, out_dir: Path | None, units: tuple[str, ...]) -> None:
+    """Tạo biểu mẫu Excel đã khóa cho từng đơn vị trong danh sách.
+
+    (Generate one locked workbook per roster unit, plus manifest.csv.)
+    """
+    try:
+        result = generate_campaign(campaign, out_dir, units)
+    except WorkbookToolsError as exc:
+        raise ProblemsError(exc) from exc
+    if units and not result.files:
+        raise click.ClickException(f"Không có đơn vị nào có mã: {', '.join(units)}.")
+    click.echo(f"Đã tạo {len(result.files)} biểu mẫu cho đợt '{result.campaign.name}'.")
+    click.echo(f"Thư mục: {result.out_dir}")
+    click.echo(f"Danh sách tệp và mã SHA-256: {result.manifest}")
+
+
+@main.group(context_settings=CONTEXT)
+def spec() -> None:
+    """Kiểm tra các tệp tiêu chí (criteria spec files)."""
+
+
+@spec.command("check", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def spec_check(files: tuple[Path, ...]) -> None:
+    """In cây tiêu chí với tổng điểm từng mục, hoặc các lỗi của tệp.
+
+    (Print each spec as a tree with its sums, or its errors; exit 1 if any file is invalid.)
+    """
+    results = check_spec_files(list(files))
+    for result in results:
+        click.echo(f"== {result.path}")
+        for line in result.lines:
+            click.echo(line)
+        for problem in result.problems:
+            click.echo(problem.render())
+        click.echo("Hợp lệ." if result.ok else "KHÔNG hợp lệ: sửa các lỗi trên rồi chạy lại.")
+    if not all(r.ok for r in results):
+        sys.exit(1)

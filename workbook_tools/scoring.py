@@ -1,0 +1,36 @@
+"""Scores computed in Python from the spec: the reference every spreadsheet figure must match.
+
+Totals are rounded to 2 decimals (as the generated formulas do) so that 0.1-step scores
+compare exactly with what a spreadsheet computes.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from workbook_tools.spec import CriteriaSpec, Section
+
+INCOMPLETE = "Chưa chấm đủ"
+CENT = Decimal("0.01")
+
+
+def round2(value: Decimal) -> Decimal:
+    """Round half up to 2 decimals, like the spreadsheet ROUND(x, 2)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def section_total(section: Section, scores: dict[str, Decimal]) -> Decimal:
+    """Sum of the given scores under a section (missing scores count as nothing)."""
+    return round2(sum((scores[c.id] for c in section.criteria() if c.id in scores), Decimal(0)))
+
+
+def table_total(spec: CriteriaSpec, scores: dict[str, Decimal]) -> Decimal:
+    """Sum of the given scores over the whole table."""
+    return round2(sum((scores[c.id] for c in spec.criteria() if c.id in scores), Decimal(0)))
+
+
+def classify(spec: CriteriaSpec, scores: dict[str, Decimal]) -> str:
+    """Classification label, or INCOMPLETE when any scored row has no score."""
+    if any(c.id not in scores for c in spec.criteria()):
+        return INCOMPLETE
+    return spec.bands.classify(table_total(spec, scores))

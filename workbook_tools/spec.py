@@ -1,0 +1,344 @@
+"""Criteria specs: the official 100-point tables kept as YAML data.
+
+A spec file (``kind: criteria``) holds the table's identity (id, version, title and legal basis
+as printed), its score columns, its classification bands and a tree of sections whose leaves
+are the scored rows (criteria). ``load_spec`` checks everything a user could get wrong and
+refuses a bad file with every problem found, each naming the file and line and the fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator, Union
+
+from workbook_tools.problems import Problem, WorkbookToolsError, make_problem
+from workbook_tools.yamlio import Fields, Mapping, load_yaml
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
+SCORE_FILLERS = ("unit", "team")
+
+
+@dataclass(frozen=True)
+class ScoreColumn:
+    """A score column of the table: filled by the unit (self-score) or the inspection team."""
+
+    id: str
+    label: str
+    filled_by: str
+
+
+@dataclass(frozen=True)
+class Band:
+    """One classification level: a total at or above ``min`` earns ``label``."""
+
+    label: str
+    min: Decimal
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Classification bands (xếp loại), highest first."""
+
+    items: tuple[Band, ...]
+    placeholder: bool
+    note: str
+
+    def classify(self, total: Decimal) -> str:
+        """The label for a total."""
+        for band in self.items:
+            if total >= band.min:
+                return band.label
+        return self.items[-1].label
+
+    def describe(self) -> str:
+        """Human text of the bands, e.g. 'Tốt: từ 90 điểm; Khá: từ 70 đến dưới 90 điểm; ...'."""
+        parts, upper = [], None
+        for band in self.items:
+            low = _fmt(band.min)
+            if upper is None:
+                parts.append(f"{band.label}: từ {low} điểm trở lên")
+            elif band.min == 0:
+                parts.append(f"{band.label}: dưới {_fmt(upper)} điểm")
+            else:
+                parts.append(f"{band.label}: từ {low} đến dưới {_fmt(upper)} điểm")
+            upper = band.min
+        text = "; ".join(parts)
+        return f"{text} ({self.note})" if self.note else text
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A scored row: stable id, printed STT (may repeat or be empty), text, maximum."""
+
+    id: str
+    stt: str
+    text: str
+    max: Decimal
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading row with a maximum equal to the sum of its items."""
+
+    id: str
+    stt: str
+    text: str
+    max: Decimal
+    items: tuple["Node", ...]
+    notes: tuple[str, ...] = ()
+
+    def criteria(self) -> Iterator[Criterion]:
+        """Every scored row under this section, in order."""
+        for item in self.items:
+            if isinstance(item, Section):
+                yield from item.criteria()
+            else:
+                yield item
+
+
+Node = Union[Section, Criterion]
+
+
+@dataclass(frozen=True)
+class CriteriaSpec:
+    """One official scoring table."""
+
+    id: str
+    version: str
+    short_name: str
+    sheet_name: str
+    title: tuple[str, ...]
+    subtitle: str
+    legal_basis: str
+    total: Decimal
+    content_label: str
+    max_label: str
+    evidence_label: str
+    score_columns: tuple[ScoreColumn, ...]
+    bands: Bands
+    notes: tuple[str, ...]
+    footnote: str
+    signature_title: str
+    signature_hint: str
+    total_label: str
+    classification_label: str
+    sections: tuple[Section, ...]
+    source_file: str
+    content_hash: str
+
+    kind = "criteria"
+
+    def criteria(self) -> tuple[Criterion, ...]:
+        """Every scored row, in table order."""
+        return tuple(c for s in self.sections for c in s.criteria())
+
+    def unit_column(self) -> ScoreColumn:
+        """The column the unit fills (self-score)."""
+        return next(c for c in self.score_columns if c.filled_by == "unit")
+
+    def titles(self, year: int) -> tuple[str, ...]:
+        """Title lines with ``{year}`` filled in."""
+        return tuple(line.replace("{year}", str(year)) for line in self.title)
+
+
+def _fmt(value: Decimal) -> str:
+    """A Decimal as a Vietnamese number: 4.5 -> '4,5', 10 -> '10'."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def format_points(value: Decimal) -> str:
+    """Public wrapper of the point formatter (comma as decimal separator)."""
+    return _fmt(value)
+
+
+def to_decimal(value: float) -> Decimal:
+    """A YAML number as an exact Decimal (via its shortest repr)."""
+    return Decimal(repr(value)).normalize() if isinstance(value, float) else Decimal(value)
+
+
+# ---------------------------------------------------------------- loading
+
+
+class _Ctx:
+    """State while reading one spec file."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        self.ids: dict[str, int] = {}
+
+    def claim_id(self, fields: Fields) -> str:
+        node_id = fields.text("id")
+        line = fields.line_of("id")
+        if node_id and not ID_PATTERN.match(node_id):
+            self.problems.append(make_problem("SPEC_BAD_ID", file=self.file, line=line, id=node_id))
+        elif node_id in self.ids:
+            self.problems.append(make_problem("SPEC_DUPLICATE_ID", file=self.file, line=line,
+                                              id=node_id, first_line=self.ids[node_id]))
+        elif node_id:
+            self.ids[node_id] = line
+        return node_id
+
+
+def load_spec(path: Path | str) -> "CriteriaSpec | IndicatorSpec":
+    """Load a criteria or indicators spec, refusing it with every problem found."""
+    from workbook_tools.indicators import read_indicator_spec
+
+    path = Path(path)
+    data = load_yaml(path)
+    problems: list[Problem] = []
+    top = Fields(data, str(path), "tệp tiêu chí", problems, line=1)
+    kind = top.text("kind", "criteria")
+    if kind == "criteria":
+        spec = _read_criteria_spec(top, str(path))
+    elif kind == "indicators":
+        spec = read_indicator_spec(top, str(path))
+    else:
+        raise WorkbookToolsError([make_problem("SPEC_KIND", file=str(path),
+                                               line=top.line_of("kind"), value=kind)])
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise WorkbookToolsError(problems)
+    return spec
+
+
+def _read_criteria_spec(top: Fields, file: str) -> CriteriaSpec:
+    ctx = _Ctx(file)
+    ctx.problems = top.problems
+    spec_id = ctx.claim_id(top)
+    columns = top.sub("columns", "mục 'columns'")
+    score_columns = _read_score_columns(columns, ctx)
+    content_label = columns.text("content")
+    max_label = columns.text("max")
+    evidence_label = columns.text("evidence")
+    columns.finish()
+    sections = tuple(_read_node(item, ctx, f"mục thứ {i + 1} của 'sections'", top.line_of("sections"))
+                     for i, item in enumerate(top.items("sections")))
+    sections = tuple(s for s in sections if isinstance(s, Section))
+    total = to_decimal(top.number("total"))
+    actual = sum((s.max for s in sections), Decimal(0))
+    if sections and actual != total:
+        ctx.problems.append(make_problem("SPEC_TOTAL", file=file, line=top.line_of("total"),
+                                         actual=_fmt(actual), declared=_fmt(total)))
+    fields = dict(
+        id=spec_id, version=top.text("version"), short_name=top.text("short_name"),
+        sheet_name=top.text("sheet_name"), title=top.texts("title"),
+        subtitle=top.text("subtitle", ""), legal_basis=top.text("legal_basis"), total=total,
+        content_label=content_label, max_label=max_label, evidence_label=evidence_label,
+        score_columns=score_columns, bands=_read_bands(top.sub("bands", "mục 'bands'"), ctx, total),
+        notes=top.texts("notes"), footnote=top.text("footnote", ""),
+        signature_title=top.text("signature_title"), signature_hint=top.text("signature_hint"),
+        total_label=top.text("total_label"), classification_label=top.text("classification_label"),
+        sections=sections, source_file=file,
+    )
+    top.finish()
+    return CriteriaSpec(**fields, content_hash=content_hash(fields))
+
+
+def _read_score_columns(columns: Fields, ctx: _Ctx) -> tuple[ScoreColumn, ...]:
+    result = []
+    for i, item in enumerate(columns.items("scores")):
+        f = Fields(item, ctx.file, f"cột điểm thứ {i + 1}", ctx.problems, columns.line_of("scores"))
+        filled_by = f.text("filled_by")
+        if filled_by and filled_by not in SCORE_FILLERS:
+            ctx.problems.append(make_problem("VALUE_CHOICE", file=ctx.file, line=f.line_of("filled_by"),
+                                             key="filled_by", value=filled_by,
+                                             allowed=", ".join(SCORE_FILLERS)))
+        result.append(ScoreColumn(id=ctx.claim_id(f), label=f.text("label"), filled_by=filled_by))
+        f.finish()
+    if sum(1 for c in result if c.filled_by == "unit") != 1:
+        ctx.problems.append(make_problem("SPEC_SCORE_COLUMNS", file=ctx.file,
+                                         line=columns.line_of("scores"),
+                                         detail="cần đúng một cột do đơn vị tự chấm"))
+    return tuple(result)
+
+
+def _read_bands(f: Fields, ctx: _Ctx, total: Decimal) -> Bands:
+    items = []
+    for i, item in enumerate(f.items("levels")):
+        b = Fields(item, ctx.file, f"mức xếp loại thứ {i + 1}", ctx.problems, f.line_of("levels"))
+        items.append(Band(label=b.text("label"), min=to_decimal(b.number("min"))))
+        b.finish()
+    bands = Bands(items=tuple(items), placeholder=f.flag("placeholder"), note=f.text("note", ""))
+    f.finish()
+    detail = _bands_problem(bands, total)
+    if detail:
+        ctx.problems.append(make_problem("SPEC_BANDS", file=ctx.file, line=f.line, detail=detail))
+    return bands
+
+
+def _bands_problem(bands: Bands, total: Decimal) -> str:
+    mins = [b.min for b in bands.items]
+    if not mins:
+        return "chưa có mức nào"
+    if any(a <= b for a, b in zip(mins, mins[1:])):
+        return "các mức phải có 'min' giảm dần"
+    if mins[-1] != 0:
+        return "mức cuối phải có min: 0"
+    if mins[0] > total:
+        return f"mức cao nhất vượt tổng điểm {_fmt(total)}"
+    return ""
+
+
+def _read_node(data: object, ctx: _Ctx, context: str, line: int) -> Node | None:
+    f = Fields(data, ctx.file, context, ctx.problems, line)
+    node_id = ctx.claim_id(f)
+    context = f"mục '{node_id}'" if node_id else context
+    f.context = context
+    stt = f.text("stt", "")
+    text = f.text("text")
+    max_points = to_decimal(f.number("max"))
+    notes = f.texts("notes")
+    if max_points <= 0:
+        ctx.problems.append(make_problem("SPEC_MAX_NOT_POSITIVE", file=ctx.file,
+                                         line=f.line_of("max"), id=node_id, value=_fmt(max_points)))
+    if not f.has("items"):
+        f.finish()
+        return Criterion(id=node_id, stt=stt, text=text, max=max_points, notes=notes)
+    children = tuple(_read_node(item, ctx, f"mục con thứ {i + 1} của {context}", f.line_of("items"))
+                     for i, item in enumerate(f.items("items")))
+    children = tuple(c for c in children if c is not None)
+    f.finish()
+    section = Section(id=node_id, stt=stt, text=text, max=max_points, items=children, notes=notes)
+    _check_section_sum(section, ctx, f.line_of("max"))
+    return section
+
+
+def _check_section_sum(section: Section, ctx: _Ctx, line: int) -> None:
+    if not section.items:
+        ctx.problems.append(make_problem("SPEC_EMPTY_SECTION", file=ctx.file, line=line, id=section.id))
+        return
+    actual = sum((item.max for item in section.items), Decimal(0))
+    if actual != section.max:
+        ctx.problems.append(make_problem("SPEC_SECTION_SUM", file=ctx.file, line=line, id=section.id,
+                                         declared=_fmt(section.max), actual=_fmt(actual)))
+
+
+def content_hash(fields: dict) -> str:
+    """SHA-256 of the spec's content (everything but where it was read from)."""
+    payload = {k: v for k, v in fields.items() if k not in ("source_file", "content_hash")}
+    text = json.dumps(_plain(payload), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain(value: object) -> object:
+    if hasattr(value, "__dataclass_fields__"):
+        return {"__type__": type(value).__name__, **_plain(asdict(value))}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+# Imported late to avoid a cycle: indicators uses the helpers above.
+from workbook_tools.indicators import IndicatorSpec  # noqa: E402
