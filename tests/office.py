@@ -387,16 +387,23 @@ class Office:
         ``.uno:EnterString`` dispatch, so sheet protection applies: a locked
         cell on a protected sheet refuses. Returns {sheet: {ref: changed}},
         where changed says whether the cell's content actually changed (typing
-        the content it already has also gives False).
+        the content it already has also gives False). Data validation is NOT
+        enforced on this path (seen: 99 accepted against a "whole number
+        1-10, stop" rule), so test validation rules by reading them instead.
+
+        Each refusal costs a reopen of the document (about 0.2 s): in headless
+        mode a refused entry leaves an unanswered message box in the view, and
+        a second refusal in the same view aborts soffice.
 
         LIMIT: keep the number of dispatches small. LibreOffice was seen to
-        crash after roughly 30-50 dispatches in one session; the cause found
-        here (soffice aborting about a second after a dispatch, while building
-        the formula bar whose .ui files libreoffice-calc-nogui lacks) is worked
-        around in the profile (see PROFILE_ITEMS), after which 300 dispatches
-        in one session passed, but a dispatch drives GUI code that headless
-        soffice rarely exercises. ``self.dispatches`` counts those sent so far;
-        if soffice dies anyway, the job fails and the next job restarts it.
+        crash after roughly 30-50 dispatches in one session. The causes found
+        here are worked around (the formula bar, whose .ui files
+        libreoffice-calc-nogui lacks, is disabled in the profile, see
+        PROFILE_ITEMS; refusals reopen the document), after which several
+        hundred dispatches in one session passed; but dispatches drive GUI code
+        that headless soffice rarely exercises. ``self.dispatches`` counts
+        those sent so far; if soffice dies anyway, the job raises RuntimeError
+        and the next job restarts soffice.
         """
         self.dispatches += sum(len(cells) for cells in entries.values())
         result = self._job_with_output(

@@ -17,6 +17,7 @@ opens and writes exactly the paths it is given.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any, Callable
 
@@ -25,6 +26,7 @@ from com.sun.star.beans import PropertyValue
 
 XLSX_FILTER = "Calc MS Excel 2007 XML"
 PDF_FILTER = "calc_pdf_Export"
+ODS_FILTER = "calc8"
 
 
 def prop(name: str, value: Any) -> PropertyValue:
@@ -162,20 +164,37 @@ def enter_one(doc: Any, dispatcher: Any, sheet_name: str, ref: str, text: str) -
     return cell.getFormula() != before
 
 
+def reopen(desktop: Any, doc: Any, scratch: str) -> Any:
+    """Save doc losslessly (ODS) to scratch, close it and open the copy.
+
+    After Calc refuses an entry (protected cell, validation error) it leaves
+    the view with an unanswered message box in headless mode, and the next
+    refusal in the same view aborts soffice. A fresh view has no such state.
+    """
+    store(doc, scratch, ODS_FILTER)
+    close(doc)
+    return load(desktop, scratch)
+
+
 def op_enter_strings(ctx: Any, desktop: Any, job: dict) -> dict:
     """Type strings into cells as a user would, then store as xlsx."""
+    dispatcher = ctx.ServiceManager.createInstanceWithContext(
+        "com.sun.star.frame.DispatchHelper", ctx
+    )
+    scratch_dir = os.path.dirname(job["src"])
     doc = load(desktop, job["src"])
+    changed: dict[str, dict[str, bool]] = {}
+    reopens = 0
     try:
-        dispatcher = ctx.ServiceManager.createInstanceWithContext(
-            "com.sun.star.frame.DispatchHelper", ctx
-        )
-        changed = {
-            sheet_name: {
-                ref: enter_one(doc, dispatcher, sheet_name, ref, text)
-                for ref, text in cells.items()
-            }
-            for sheet_name, cells in job["entries"].items()
-        }
+        for sheet_name, cells in job["entries"].items():
+            changed[sheet_name] = {}
+            for ref, text in cells.items():
+                ok = enter_one(doc, dispatcher, sheet_name, ref, text)
+                changed[sheet_name][ref] = ok
+                if not ok:
+                    reopens += 1
+                    scratch = os.path.join(scratch_dir, f"reopen-{reopens}.ods")
+                    doc = reopen(desktop, doc, scratch)
         store(doc, job["dst"], XLSX_FILTER)
     finally:
         close(doc)

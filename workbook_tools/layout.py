@@ -27,7 +27,7 @@ TOP_ROWS = 5  # header block: issuer/motto, unit/motto line, blank, place-date, 
 WIDTH_ID, WIDTH_STT, WIDTH_TEXT, WIDTH_MAX = 4, 6, 58, 8
 WIDTH_SCORE, WIDTH_EVIDENCE = 10, 26
 # Point height of one wrapped line of 12 pt Times New Roman, and usable characters per width unit.
-LINE_HEIGHT_PT, CHARS_PER_WIDTH = 15.5, 1.12
+LINE_HEIGHT_PT, CHARS_PER_WIDTH = 15.5, 1.2
 
 
 def cell_ref(row: int, col: int) -> str:

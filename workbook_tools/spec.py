@@ -159,8 +159,11 @@ def format_points(value: Decimal) -> str:
 
 
 def to_decimal(value: float) -> Decimal:
-    """A YAML number as an exact Decimal (via its shortest repr)."""
-    return Decimal(repr(value)).normalize() if isinstance(value, float) else Decimal(value)
+    """A YAML number as an exact Decimal (via its shortest repr): 10.0 -> 10, 1.50 -> 1.5."""
+    number = Decimal(repr(value))
+    if number == number.to_integral_value():
+        return Decimal(int(number))
+    return number.normalize()
 
 
 # ---------------------------------------------------------------- loading

@@ -1,0 +1,38 @@
+"""Shared fixtures: paths, a generated sample campaign, and LibreOffice (session-scoped)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbook_tools.campaign import Campaign, load_campaign
+from workbook_tools.generate import GenerateResult, generate_campaign
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "criteria_specs"
+SAMPLE = ROOT / "samples" / "phong_tho_2023" / "campaign.yaml"
+SEED = ROOT.parent / "shared" / "seed" / "000_e5be5033e6d57517.txt"
+
+
+@pytest.fixture(scope="session")
+def campaign() -> Campaign:
+    """The sample campaign, loaded."""
+    return load_campaign(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> GenerateResult:
+    """Workbooks for two units of the sample campaign (one commune, one agency)."""
+    out = tmp_path_factory.mktemp("generated")
+    return generate_campaign(SAMPLE, out, units=("03550", "CQ02"))
+
+
+@pytest.fixture(scope="session")
+def office():
+    """One LibreOffice process for the whole session (skip, or fail in CI, when missing)."""
+    from tests.office import Office, require_office
+
+    require_office()
+    with Office() as instance:
+        yield instance

@@ -1,0 +1,226 @@
+"""Generated workbooks read back with openpyxl: structure, protection, validation, formulas."""
+
+from __future__ import annotations
+
+import csv
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from openpyxl.utils import range_boundaries
+
+from workbook_tools.embed import META_SHEET, property_name
+from workbook_tools.generate import sha256_file, unit_file_name
+from workbook_tools.layout import (IND_COL_NOTE, IND_COL_VALUE, MARK_SIGNER, cell_ref,
+                                   plan_criteria, plan_indicators)
+from workbook_tools.spec import CriteriaSpec
+
+SHEETS = ["Hướng dẫn", "QCDC", "DVCQ", "Số liệu", META_SHEET]
+
+
+@pytest.fixture(scope="module")
+def book(generated):
+    path = next(f.path for f in generated.files if f.unit.code == "03550")
+    return openpyxl.load_workbook(path)
+
+
+def expand(formula: str) -> set[str]:
+    """Cell references named in a formula, ranges expanded."""
+    cells = set()
+    for ref in re.findall(r"[A-Z]+\d+(?::[A-Z]+\d+)?", formula):
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        for row in range(min_row, max_row + 1):
+            for col in range(min_col, max_col + 1):
+                cells.add(cell_ref(row - 1, col - 1))
+    return cells
+
+
+def unlocked_cells(ws) -> set[str]:
+    return {c.coordinate for row in ws.iter_rows() for c in row
+            if c.protection is not None and c.protection.locked is False}
+
+
+def test_file_names_and_manifest(generated):
+    names = sorted(p.name for p in generated.out_dir.glob("*.xlsx"))
+    assert names == ["03550_Xa_Si_Lo_Lau.xlsx", "CQ02_Phong_Noi_vu.xlsx"]
+    rows = list(csv.DictReader(generated.manifest.open(encoding="utf-8-sig")))
+    assert [r["unit_code"] for r in rows] == ["03550", "CQ02"]
+    for row in rows:
+        path = generated.out_dir / row["file"]
+        assert row["sha256"] == sha256_file(path)
+        assert "qcdc-hd22@2022.1" in row["forms"] and "so-lieu-2023@2023.1" in row["forms"]
+    assert rows[0]["unit_name"] == "Xã Sì Lở Lầu"
+    assert not list(generated.out_dir.glob(".*.tmp"))
+
+
+def test_sheets_and_visibility(book):
+    assert book.sheetnames == SHEETS
+    assert book[META_SHEET].sheet_state == "hidden"
+    assert all(book[name].sheet_state == "visible" for name in SHEETS[:-1])
+
+
+def test_every_sheet_protected_with_password(book):
+    for ws in book.worksheets:
+        assert ws.protection.sheet is True, ws.title
+        assert ws.protection.password, ws.title
+        assert ws.protection.insertRows is True and ws.protection.deleteRows is True
+
+
+def test_only_input_cells_unlocked(book, campaign):
+    qcdc = plan_criteria(campaign.form("qcdc-hd22"), campaign.year)
+    expected = {cell_ref(r.row, c) for r in qcdc.criterion_rows() for c in (4, 5)}
+    expected |= {cell_ref(qcdc.signer_row, c) for c in range(3, qcdc.last_col + 1)}
+    assert unlocked_cells(book["QCDC"]) == expected
+    dvcq = plan_criteria(campaign.form("dvcq-qd248"), campaign.year)
+    expected = {cell_ref(r.row, c) for r in dvcq.criterion_rows() for c in (4, 6)}
+    expected |= {cell_ref(dvcq.signer_row, c) for c in range(3, dvcq.last_col + 1)}
+    assert unlocked_cells(book["DVCQ"]) == expected
+    figures = plan_indicators(campaign.form("so-lieu-2023"), campaign.year)
+    expected = {cell_ref(r.row, c) for r in figures.field_rows() for c in (IND_COL_VALUE, IND_COL_NOTE)}
+    assert unlocked_cells(book["Số liệu"]) == expected
+    assert unlocked_cells(book["Hướng dẫn"]) == set()
+    assert unlocked_cells(book[META_SHEET]) == set()
+
+
+def test_team_column_visible_locked_and_empty(book, campaign):
+    ws = book["DVCQ"]
+    layout = plan_criteria(campaign.form("dvcq-qd248"), campaign.year)
+    assert ws.cell(layout.header_row + 1, 6).value == "Tổ KT, đánh giá chấm"
+    assert not ws.column_dimensions["F"].hidden
+    for r in layout.criterion_rows():
+        cell = ws.cell(r.row + 1, 6)
+        assert cell.value is None and cell.protection.locked is True
+
+
+def validation_at(ws, ref: str):
+    found = [dv for dv in ws.data_validations.dataValidation if ref in dv.sqref]
+    assert len(found) == 1, ref
+    return found[0]
+
+
+@pytest.mark.parametrize("form_id", ["qcdc-hd22", "dvcq-qd248"])
+def test_every_score_cell_validated_against_its_maximum(book, campaign, form_id):
+    spec: CriteriaSpec = campaign.form(form_id)
+    ws = book[spec.sheet_name]
+    layout = plan_criteria(spec, campaign.year)
+    for criterion in spec.criteria():
+        ref = layout.score_cell(criterion.id)
+        dv = validation_at(ws, ref)
+        assert dv.type == "decimal" and dv.operator in (None, "between")  # OOXML default
+        assert Decimal(dv.formula1) == 0 and Decimal(dv.formula2) == criterion.max
+        assert dv.errorStyle in (None, "stop") and dv.showErrorMessage and dv.showInputMessage
+        points = str(criterion.max).replace(".", ",")
+        assert f"từ 0 đến {points}" in dv.prompt and dv.promptTitle == f"Điểm chuẩn: {points}"
+        assert dv.errorTitle == "Điểm không hợp lệ" and f"từ 0 đến {points}" in dv.error
+        assert ws[ref].value is None
+
+
+@pytest.mark.parametrize("form_id", ["qcdc-hd22", "dvcq-qd248"])
+def test_rows_carry_ids_text_and_maxima(book, campaign, form_id):
+    spec = campaign.form(form_id)
+    ws = book[spec.sheet_name]
+    layout = plan_criteria(spec, campaign.year)
+    assert ws.column_dimensions["A"].hidden
+    for form_row in layout.rows:
+        row = form_row.row + 1
+        assert ws.cell(row, 1).value == form_row.node.id
+        assert (ws.cell(row, 2).value or "") == form_row.node.stt
+        assert ws.cell(row, 3).value == form_row.node.text
+        assert Decimal(str(ws.cell(row, 4).value)) == form_row.node.max
+
+
+@pytest.mark.parametrize("form_id", ["qcdc-hd22", "dvcq-qd248"])
+def test_subtotals_totals_and_classification_are_formulas(book, campaign, form_id):
+    spec = campaign.form(form_id)
+    ws = book[spec.sheet_name]
+    layout = plan_criteria(spec, campaign.year)
+    col = layout.unit_col
+    for form_row in layout.rows:
+        if form_row.is_section:
+            formula = ws.cell(form_row.row + 1, col + 1).value
+            assert formula.startswith("=ROUND(SUM(")
+            expected = {layout.score_cell(c.id) for c in form_row.node.criteria()}
+            assert expand(formula) == expected
+    all_scores = {layout.score_cell(c.id) for c in spec.criteria()}
+    total = ws.cell(layout.total_row + 1, col + 1).value
+    assert total.startswith("=ROUND(SUM(") and expand(total) == all_scores
+    count = ws.cell(layout.count_row + 1, col + 1).value
+    assert count.startswith("=COUNT(") and expand(count) == all_scores
+    classification = ws.cell(layout.classification_row + 1, 4).value
+    for band in spec.bands.items:
+        assert f'"{band.label}"' in classification
+    assert '"Chưa chấm đủ"' in classification
+    bands_text = ws.cell(layout.bands_row + 1, 2).value
+    assert spec.bands.describe() in bands_text
+
+
+def test_header_block_and_signature(book, campaign):
+    ws = book["QCDC"]
+    layout = plan_criteria(campaign.form("qcdc-hd22"), campaign.year)
+    assert ws["B1"].value == "UBND HUYỆN PHONG THỔ"
+    assert ws["B2"].value == "UBND XÃ SÌ LỞ LẦU"
+    assert ws["D1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert ws["D2"].value == "Độc lập - Tự do - Hạnh phúc"
+    assert ws.cell(layout.signature_row + 1, 4).value == "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"
+    assert ws.cell(layout.signature_row + 2, 4).value == "(Ký, ghi rõ họ và tên, đóng dấu)"
+    assert ws.cell(layout.signer_row + 1, 1).value == MARK_SIGNER
+    assert ws.cell(layout.unit_row + 1, 2).value == "Đơn vị: Xã Sì Lở Lầu"
+    assert ws.cell(layout.title_row + 3, 2).value == "và đơn vị sự nghiệp công lập năm 2023"
+
+
+def test_correction_notes_visible(book, campaign):
+    ws = book["QCDC"]
+    layout = plan_criteria(campaign.form("qcdc-hd22"), campaign.year)
+    notes = [ws.cell(layout.notes_row + 1 + i, 2).value for i in range(len(layout.note_lines()))]
+    assert any("4.1" in n and "2 điểm" in n for n in notes)
+    assert ws[cell_ref(layout.row_of("d.i.4.1"), 3)].comment is not None
+    instructions = "\n".join(str(c.value) for row in book["Hướng dẫn"].iter_rows() for c in row if c.value)
+    assert "4.1" in instructions and "Hạn nộp: trước ngày 09/11/2023" in instructions
+    assert "ngưỡng tạm thời" in instructions
+
+
+def test_print_setup(book):
+    for name in ("QCDC", "DVCQ", "Số liệu"):
+        ws = book[name]
+        assert ws.page_setup.paperSize == 9
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows
+        assert ws.print_area
+        assert ws["B10"].font.name == "Times New Roman"
+
+
+def test_embedded_metadata(book, generated, campaign):
+    meta = {row[0].value: row[1].value for row in book[META_SHEET].iter_rows()}
+    assert meta["unit_code"] == "03550" and meta["campaign_id"] == "phong-tho-2023"
+    assert meta["forms"] == "qcdc-hd22,dvcq-qd248,so-lieu-2023"
+    assert meta["form.qcdc-hd22.sha256"] == campaign.form("qcdc-hd22").content_hash
+    assert meta["file_id"] == generated.files[0].file_id
+    props = {p.name: p.value for p in book.custom_doc_props.props}
+    assert props[property_name("unit_code")] == "03550"
+    assert props[property_name("file_id")] == meta["file_id"]
+    assert props[property_name("form.dvcq-qd248.sha256")] == campaign.form("dvcq-qd248").content_hash
+
+
+def test_file_ids_unique(generated):
+    assert len({f.file_id for f in generated.files}) == len(generated.files)
+
+
+def test_figures_sheet_validation_and_checks(book, campaign):
+    spec = campaign.form("so-lieu-2023")
+    ws = book["Số liệu"]
+    layout = plan_indicators(spec, campaign.year)
+    kinds = {"int": "whole", "bool": "list", "date": "date"}
+    for row in layout.field_rows():
+        ref = layout.value_cell(row.field.id)
+        assert ws.cell(row.row + 1, 1).value == row.field.id
+        assert validation_at(ws, ref).type == kinds[row.field.type]
+    check = ws[cell_ref(next(r.row for r in layout.field_rows() if r.field.id == "hs_da_giai_quyet"), 5)].value
+    assert "Số hồ sơ đã giải quyết không được lớn hơn" in check
+    assert layout.value_cell("hs_tiep_nhan") in check
+
+
+def test_file_name_without_diacritics(campaign):
+    unit = next(u for u in campaign.units if u.code == "CQ08")
+    assert unit_file_name(unit) == "CQ08_Phong_Lao_dong_Thuong_binh_va_Xa_hoi.xlsx"
