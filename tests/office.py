@@ -373,7 +373,8 @@ class Office:
         Returns {sheet: {ref: value}}: a float for numbers and numeric formula
         results, a str for text and string results (and for errors such as
         "#DIV/0!"), None for empty cells. With recalc=False, formulas keep the
-        results stored in the file.
+        results cached in the file (LibreOffice still computes formulas cached
+        as an empty string, e.g. xlsxwriter's ``write_formula(..., value="")``).
         """
         job = {"op": "read_cells", "cells": cells, "recalc": recalc}
         return self._job_on_copy(job, src)["values"]

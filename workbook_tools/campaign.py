@@ -18,7 +18,7 @@ from pathlib import Path
 from workbook_tools.indicators import IndicatorSpec
 from workbook_tools.problems import Problem, WorkbookToolsError, make_problem, nfc
 from workbook_tools.spec import CriteriaSpec, ID_PATTERN, load_spec
-from workbook_tools.yamlio import Fields, Mapping, load_yaml, read_text
+from workbook_tools.yamlio import Fields, load_yaml, read_text
 
 Form = CriteriaSpec | IndicatorSpec
 UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
@@ -91,8 +91,8 @@ def load_campaign(path: Path | str) -> Campaign:
     data = load_yaml(path)
     problems: list[Problem] = []
     top = Fields(data, str(path), "campaign.yaml", problems, line=1)
-    forms = _load_forms(top, path, problems)
-    groups = _read_groups(top, {f.id for f in forms}, problems)
+    forms, all_loaded = _load_forms(top, path, problems)
+    groups = _read_groups(top, {f.id for f in forms}, problems, check_forms=all_loaded)
     roster_path = path.parent / top.text("roster")
     values = dict(
         id=top.text("id"), name=top.text("name"), year=int(top.number("year")),
@@ -113,24 +113,28 @@ def load_campaign(path: Path | str) -> Campaign:
     return Campaign(**values, groups=groups, forms=forms, units=units, source_file=str(path))
 
 
-def _load_forms(top: Fields, path: Path, problems: list[Problem]) -> tuple[Form, ...]:
-    forms = []
+def _load_forms(top: Fields, path: Path, problems: list[Problem]) -> tuple[tuple[Form, ...], bool]:
+    """Load every spec file; the flag says whether all of them loaded."""
+    forms, all_loaded = [], True
     for entry in top.items("specs"):
         try:
             forms.append(load_spec(path.parent / str(entry)))
         except WorkbookToolsError as exc:
             problems.extend(exc.problems)
-    return tuple(forms)
+            all_loaded = False
+    return tuple(forms), all_loaded
 
 
-def _read_groups(top: Fields, form_ids: set[str], problems: list[Problem]) -> tuple[Group, ...]:
+def _read_groups(top: Fields, form_ids: set[str], problems: list[Problem],
+                 check_forms: bool) -> tuple[Group, ...]:
+    """Read the groups; unknown forms are reported only when every spec loaded."""
     raw = top.sub("groups", "mục 'groups'")
     groups = []
     for group_id in list(raw.mapping):
         f = raw.sub(group_id, f"nhóm '{group_id}'")
         forms = tuple(str(x) for x in f.items("forms"))
         for form in forms:
-            if form not in form_ids:
+            if check_forms and form not in form_ids:
                 problems.append(make_problem("CAMPAIGN_FORM_UNKNOWN", file=top.file,
                                              line=f.line_of("forms"), form=form))
         groups.append(Group(id=group_id, label=f.text("label"),
@@ -194,9 +198,9 @@ def _read_unit(row: dict, line: int, file: str, group_ids: set[str],
         return None
     before = len(problems)
     if not UNIT_CODE_PATTERN.match(code):
-        problems.append(make_problem("ROSTER_BAD_CODE", file=file, line=line, code=code))
+        problems.append(make_problem("ROSTER_BAD_CODE", file=file, line=line, unit_code=code))
     elif code in first_line:
-        problems.append(make_problem("ROSTER_DUPLICATE_CODE", file=file, line=line, code=code,
+        problems.append(make_problem("ROSTER_DUPLICATE_CODE", file=file, line=line, unit_code=code,
                                      first_line=first_line[code]))
     if not name:
         problems.append(make_problem("TEXT_EMPTY", file=file, line=line, key="name"))
