@@ -108,6 +108,11 @@ class CriteriaLayout:
         """Last printed column."""
         return self.evidence_col
 
+    @property
+    def last_row(self) -> int:
+        """Last printed row (the last note, or the signer's name)."""
+        return self.notes_row + len(self.note_lines()) - 1 if self.note_lines() else self.signer_row
+
     def criterion_rows(self) -> tuple[FormRow, ...]:
         """Rows of scored criteria."""
         return tuple(r for r in self.rows if not r.is_section)
@@ -134,7 +139,11 @@ class CriteriaLayout:
 
 
 def plan_criteria(spec: CriteriaSpec, year: int) -> CriteriaLayout:
-    """Lay out a scoring sheet: header block, titles, table, totals, notes, signature."""
+    """Lay out a scoring sheet: header block, titles, table, totals, signature, notes.
+
+    The signature block follows the table directly, so that if the page overflows it is the
+    notes (printed text) that move to the next page, never the signer's empty input cell.
+    """
     title_row = TOP_ROWS
     unit_row = title_row + len(spec.titles(year)) + (1 if spec.subtitle else 0)
     header_row = unit_row + 2
@@ -149,16 +158,14 @@ def plan_criteria(spec: CriteriaSpec, year: int) -> CriteriaLayout:
     for section in spec.sections:
         visit(section, 0)
     total_row = header_row + 1 + len(rows)
-    notes_row = total_row + 5
-    layout = CriteriaLayout(
+    signature_row = total_row + 5
+    signer_row = signature_row + 4
+    return CriteriaLayout(
         spec=spec, title_row=title_row, unit_row=unit_row, header_row=header_row,
         rows=tuple(rows), total_row=total_row, count_row=total_row + 1,
-        classification_row=total_row + 2, bands_row=total_row + 3, notes_row=notes_row,
-        signature_row=0, signer_row=0,
+        classification_row=total_row + 2, bands_row=total_row + 3,
+        signature_row=signature_row, signer_row=signer_row, notes_row=signer_row + 3,
     )
-    signature_row = notes_row + len(layout.note_lines()) + 2
-    return CriteriaLayout(**{**layout.__dict__, "signature_row": signature_row,
-                             "signer_row": signature_row + 4})
 
 
 def _short(text: str, limit: int = 60) -> str:

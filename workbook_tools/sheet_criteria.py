@@ -43,7 +43,7 @@ def write_criteria_sheet(wb: Workbook, st: Styles, campaign: Campaign, unit: Uni
     _write_totals(ws, st, layout)
     _write_notes(ws, st, layout)
     _write_signature(ws, st, layout)
-    finish_sheet(ws, campaign.sheet_password, layout.header_row, layout.signer_row, last)
+    finish_sheet(ws, campaign.sheet_password, layout.header_row, layout.last_row, last)
     first = layout.criterion_rows()[0].row
     ws.set_selection(first, layout.unit_col, first, layout.unit_col)
     return layout
