@@ -5,6 +5,7 @@ Library exceptions become ``click.ClickException`` here, at the boundary.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -13,7 +14,9 @@ import click
 from workbook_tools import __version__
 from workbook_tools.generate import generate_campaign
 from workbook_tools.problems import WorkbookToolsError
+from workbook_tools.spec import CriteriaSpec
 from workbook_tools.spec_check import check_spec_files
+from workbook_tools.validate import check_files, submission_json, summary_lines
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -87,4 +90,32 @@ def spec_check(files: tuple[Path, ...]) -> None:
             click.echo(problem.render())
         click.echo("Hợp lệ." if result.ok else "KHÔNG hợp lệ: sửa các lỗi trên rồi chạy lại.")
     if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--campaign", "campaign_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp campaign.yaml của đợt. The campaign file.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON. Print JSON.")
+def check(files: tuple[Path, ...], campaign_path: Path, as_json: bool) -> None:
+    """Kiểm tra từng tệp đơn vị gửi về: đơn vị nào, tổng điểm, mọi lỗi kèm ô và cách sửa.
+
+    (Check returned files one by one; exit 1 if any file has errors.)
+    """
+    try:
+        campaign, submissions = check_files(campaign_path, list(files))
+    except WorkbookToolsError as exc:
+        raise ProblemsError(exc) from exc
+    if as_json:
+        payload = [submission_json(campaign, s) for s in submissions]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for submission in submissions:
+            click.echo("\n".join(summary_lines(campaign, submission)))
+        for form in campaign.forms:
+            if isinstance(form, CriteriaSpec):
+                click.echo(f"Thang xếp loại {form.short_name}: {form.bands.describe()}.")
+    if not all(s.ok for s in submissions):
         sys.exit(1)

@@ -76,6 +76,68 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
                         "Mã chỉ gồm chữ không dấu, chữ số, '-' hoặc '_' (tối đa 20 ký tự)."),
     "ROSTER_EMPTY": (ERROR, "Danh sách đơn vị không có đơn vị nào.",
                      "Thêm ít nhất một dòng đơn vị dưới dòng tiêu đề."),
+    # --- returned workbooks (collector) ---
+    "WB_UNREADABLE": (ERROR, "Không đọc được tệp: {detail}.",
+                      "Đề nghị đơn vị gửi lại đúng tệp biểu mẫu, lưu dạng Excel Workbook (.xlsx)."),
+    "WB_NOT_OURS": (ERROR, "Tệp không có dữ liệu nhận diện của biểu mẫu (không phải tệp do "
+                           "Phòng Nội vụ phát hành, hoặc nội dung đã bị chép sang tệp khác).",
+                    "Đề nghị đơn vị điền vào đúng tệp biểu mẫu đã nhận và gửi lại tệp đó."),
+    "WB_IDENTITY_MISMATCH": (ERROR, "Dữ liệu nhận diện trong tệp không thống nhất ('{key}': "
+                                    "'{found}' và '{other}'): tệp có thể đã bị sửa.",
+                             "Đề nghị đơn vị gửi lại tệp biểu mẫu gốc đã điền."),
+    "WB_OTHER_CAMPAIGN": (ERROR, "Tệp thuộc đợt '{found}', không phải đợt '{expected}'.",
+                          "Có thể đơn vị gửi nhầm tệp năm trước: đề nghị gửi tệp của đợt này."),
+    "WB_UNKNOWN_UNIT": (ERROR, "Mã đơn vị '{unit_code}' trong tệp không có trong danh sách đơn vị.",
+                        "Kiểm tra roster.csv hoặc đề nghị đơn vị gửi đúng tệp của mình."),
+    "WB_SPEC_CHANGED": (ERROR, "Bảng '{form}' trong tệp được tạo từ nội dung tiêu chí khác với "
+                               "bảng hiện hành (mã nội dung {found}, hiện hành {expected}).",
+                        "Tạo lại biểu mẫu bằng lệnh generate và đề nghị đơn vị điền lại."),
+    "WB_FORM_MISSING": (ERROR, "Tệp không có biểu mẫu '{form}' mà nhóm của đơn vị phải nộp.",
+                        "Tạo lại biểu mẫu cho đơn vị và đề nghị điền lại."),
+    "WB_SHEET_MISSING": (ERROR, "Không tìm thấy trang tính của biểu mẫu '{form}'.",
+                         "Đề nghị đơn vị không xóa hay đổi tên trang tính và gửi lại tệp gốc."),
+    "WB_SHEET_RENAMED": (WARNING, "Trang '{expected}' đã bị đổi tên thành '{sheet_name}'; "
+                                  "vẫn đọc được theo mã dòng.",
+                         "Nhắc đơn vị không đổi tên trang tính."),
+    "WB_PROTECTION_REMOVED": (WARNING, "Trang tính đã bị bỏ khóa bảo vệ.",
+                              "Kiểm tra kỹ nội dung; nhắc đơn vị không bỏ khóa trang tính."),
+    "WB_COLUMNS_CHANGED": (ERROR, "Các cột của bảng đã bị thay đổi (ô {cell} phải là '{expected}').",
+                           "Đề nghị đơn vị điền lại vào tệp biểu mẫu gốc, không chèn hay xóa cột."),
+    "WB_ROW_MISSING": (ERROR, "Không tìm thấy dòng tiêu chí STT {stt} ({id}): dòng đã bị xóa.",
+                       "Đề nghị đơn vị điền lại vào tệp biểu mẫu gốc, không xóa dòng."),
+    "WB_ROW_DUPLICATED": (ERROR, "Dòng tiêu chí STT {stt} ({id}) xuất hiện nhiều lần.",
+                          "Đề nghị đơn vị điền lại vào tệp biểu mẫu gốc, không sao chép dòng."),
+    "WB_ROWS_MOVED": (WARNING, "{count} dòng đã bị chèn, xóa hoặc di chuyển; điểm vẫn được đọc "
+                               "theo mã của từng dòng.",
+                      "Nhắc đơn vị không chèn, xóa hay di chuyển dòng."),
+    "WB_TEXT_CHANGED": (WARNING, "Nội dung tiêu chí STT {stt} đã bị sửa.",
+                        "Điểm vẫn được đọc cho tiêu chí gốc; nhắc đơn vị không sửa nội dung."),
+    "WB_MAX_CHANGED": (WARNING, "Điểm chuẩn của tiêu chí STT {stt} bị sửa thành {value} "
+                                "(đúng là {max}); điểm được kiểm tra theo điểm chuẩn đúng.",
+                       "Nhắc đơn vị không sửa điểm chuẩn."),
+    "WB_FORMULA_REPLACED": (WARNING, "Ô này phải là công thức tự tính nhưng đã bị thay bằng "
+                                     "giá trị '{value}'.",
+                            "Tổng được tính lại từ các ô điểm; nhắc đơn vị không sửa ô tự tính."),
+    "WB_CACHED_TOTAL": (WARNING, "Tổng điểm lưu trong tệp ({value}) khác tổng tính lại từ các ô "
+                                 "điểm ({actual}).",
+                        "Dùng tổng tính lại; kiểm tra xem tệp có bị sửa không."),
+    "WB_FILENAME_OTHER_UNIT": (WARNING, "Tên tệp mang mã đơn vị '{named}' nhưng dữ liệu nhận diện "
+                                        "là của đơn vị '{unit_code}'.",
+                               "Kiểm tra xem đơn vị có gửi nhầm tệp không."),
+    "SCORE_BLANK": (ERROR, "Tiêu chí STT {stt} chưa chấm (ô trống).",
+                    "Nhập điểm từ 0 đến {max}; tiêu chí không đạt thì nhập 0."),
+    "SCORE_TEXT": (WARNING, "Điểm '{value}' được nhập dạng chữ; đã hiểu là {number}.",
+                   "Nhắc đơn vị nhập điểm dạng số."),
+    "SCORE_NOT_NUMBER": (ERROR, "Điểm '{value}' của tiêu chí STT {stt} không phải là số.",
+                         "Nhập một số từ 0 đến {max}, ví dụ 1,5."),
+    "SCORE_OUT_OF_RANGE": (ERROR, "Điểm {value} của tiêu chí STT {stt} nằm ngoài khoảng 0 đến "
+                                  "{max} (điểm chuẩn).",
+                           "Nhập lại điểm từ 0 đến {max}."),
+    "FIG_BLANK": (WARNING, "Chỉ tiêu '{label}' chưa nhập số liệu.",
+                  "Nhập số liệu; không có thì nhập 0."),
+    "FIG_BAD_VALUE": (ERROR, "Chỉ tiêu '{label}': giá trị '{value}' không hợp lệ ({expected}).",
+                      "Nhập lại đúng kiểu: {expected}."),
+    "FIG_RULE": (ERROR, "{message}", "Kiểm tra lại các số liệu liên quan: {expression}."),
 }
 
 
@@ -121,7 +183,7 @@ def make_problem(code: str, *, file: str = "", line: int | None = None, sheet: s
                  cell: str = "", value: object = "", **params: object) -> Problem:
     """Build a Problem from the catalogue, filling its templates with params."""
     severity, message, fix = CATALOGUE[code]
-    fields = {"value": value, **params}
+    fields = {"value": value, "cell": cell, "sheet": sheet, **params}
     return Problem(
         code=code, severity=severity,
         message=nfc(message.format(**fields)), fix=nfc(fix.format(**fields)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools.campaign import Campaign, Unit
-from workbook_tools.layout import COL_ID, COL_STT, MARK_HEADER, cell_ref
+from workbook_tools.layout import COL_ID, COL_STT, cell_ref
 from workbook_tools.styles import Styles
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -26,7 +26,6 @@ def write_header_block(ws: Worksheet, st: Styles, campaign: Campaign, unit: Unit
     _merge(ws, 1, right_first, right_last, MOTTO_SUB, st.bold_center)
     _merge(ws, 3, right_first, right_last,
            f"....., ngày ..... tháng ..... năm {campaign.year}", st.italic_center)
-    ws.write_string(0, COL_ID, MARK_HEADER)
 
 
 def _merge(ws: Worksheet, row: int, first: int, last: int, text: str, fmt) -> None:

@@ -9,6 +9,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools.campaign import Campaign, Unit
 from workbook_tools.layout import (COL_ID, COL_MAX, COL_STT, COL_TEXT, MARK_CLASS, MARK_COUNT,
+                                   MARK_HEADER,
                                    MARK_SIGNER, MARK_TOTAL, WIDTH_EVIDENCE, WIDTH_MAX,
                                    WIDTH_SCORE, WIDTH_STT, WIDTH_TEXT, CriteriaLayout, FormRow,
                                    cell_ref, plan_criteria, runs, text_height)
@@ -76,6 +77,7 @@ def _write_titles(ws: Worksheet, st: Styles, layout: CriteriaLayout, campaign: C
 
 def _write_table_header(ws: Worksheet, st: Styles, layout: CriteriaLayout) -> None:
     spec, row = layout.spec, layout.header_row
+    ws.write_string(row, COL_ID, MARK_HEADER)
     ws.write_string(row, COL_STT, "STT", st.table_header)
     ws.write_string(row, COL_TEXT, spec.content_label, st.table_header)
     ws.write_string(row, COL_MAX, spec.max_label, st.table_header)

@@ -10,7 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 from workbook_tools.campaign import Campaign, Unit
 from workbook_tools.indicators import Indicator, IndicatorSpec, Rule
 from workbook_tools.layout import (COL_ID, COL_STT, COL_TEXT, IND_COL_CHECK, IND_COL_NOTE,
-                                   IND_COL_UNIT, IND_COL_VALUE, WIDTH_IND_CHECK, WIDTH_IND_LABEL,
+                                   IND_COL_UNIT, IND_COL_VALUE, MARK_HEADER, WIDTH_IND_CHECK, WIDTH_IND_LABEL,
                                    WIDTH_IND_NOTE, WIDTH_IND_UNIT, WIDTH_IND_VALUE, WIDTH_STT,
                                    IndicatorLayout, plan_indicators, text_height)
 from workbook_tools.sheet_common import finish_sheet, merge_text, write_header_block
@@ -52,7 +52,7 @@ def write_indicator_sheet(wb: Workbook, st: Styles, campaign: Campaign, unit: Un
     merge_text(ws, layout.unit_row, COL_STT, IND_COL_NOTE, f"Đơn vị: {unit.name}", st.bold_center)
     for offset, header in enumerate(HEADERS):
         ws.write_string(layout.header_row, COL_STT + offset, header, st.table_header)
-    ws.write_string(layout.header_row, COL_ID, "wt:header")
+    ws.write_string(layout.header_row, COL_ID, MARK_HEADER)
     checks = check_formulas(layout)
     for row in layout.rows:
         if row.field is None:
