@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from workbook_tools.indicators import Indicator, IndicatorGroup, IndicatorSpec
-from workbook_tools.spec import CriteriaSpec, Criterion, Node, Section
+from workbook_tools.spec import CriteriaSpec, Node, Section
 
 COL_ID, COL_STT, COL_TEXT, COL_MAX = 0, 1, 2, 3
 FIRST_SCORE_COL = 4
@@ -245,7 +245,3 @@ def _range(first: int, last: int, col: int) -> str:
         return cell_ref(first, col)
     return f"{cell_ref(first, col)}:{cell_ref(last, col)}"
 
-
-def section_criteria(section: Section) -> tuple[Criterion, ...]:
-    """Scored rows under a section (helper for formulas)."""
-    return tuple(section.criteria())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools.campaign import Campaign, Unit
-from workbook_tools.layout import COL_ID, COL_STT, cell_ref
+from workbook_tools.layout import COL_ID, COL_STT
 from workbook_tools.styles import Styles
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -57,7 +57,3 @@ def finish_sheet(ws: Worksheet, password: str, header_row: int, last_row: int, l
     ws.hide_gridlines(2)
     ws.set_column(COL_ID, COL_ID, 4, None, {"hidden": True})
 
-
-def first_input_cell(row: int, col: int) -> str:
-    """A1 reference to select when the sheet opens."""
-    return cell_ref(row, col)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator, Union
 
 from workbook_tools.problems import Problem, WorkbookToolsError, make_problem
-from workbook_tools.yamlio import Fields, Mapping, load_yaml
+from workbook_tools.yamlio import Fields, load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 SCORE_FILLERS = ("unit", "team")
@@ -147,15 +147,13 @@ class CriteriaSpec:
         return tuple(line.replace("{year}", str(year)) for line in self.title)
 
 
-def _fmt(value: Decimal) -> str:
+def format_points(value: Decimal) -> str:
     """A Decimal as a Vietnamese number: 4.5 -> '4,5', 10 -> '10'."""
     text = format(value.normalize(), "f")
     return text.replace(".", ",")
 
 
-def format_points(value: Decimal) -> str:
-    """Public wrapper of the point formatter (comma as decimal separator)."""
-    return _fmt(value)
+_fmt = format_points
 
 
 def to_decimal(value: float) -> Decimal:
@@ -190,7 +188,7 @@ class _Ctx:
         return node_id
 
 
-def load_spec(path: Path | str) -> "CriteriaSpec | IndicatorSpec":
+def load_spec(path: Path | str) -> "CriteriaSpec | IndicatorSpec":  # noqa: F821
     """Load a criteria or indicators spec, refusing it with every problem found."""
     from workbook_tools.indicators import read_indicator_spec
 
@@ -342,6 +340,3 @@ def _plain(value: object) -> object:
         return format(value.normalize(), "f")
     return value
 
-
-# Imported late to avoid a cycle: indicators uses the helpers above.
-from workbook_tools.indicators import IndicatorSpec  # noqa: E402
