@@ -78,7 +78,7 @@ def test_spec_check_good_files():
     assert "    4 Những việc cán bộ, công chức, viên chức được giám sát, kiểm tra [d.i.4]: 10 " \
            "(các dòng con cộng 10 - khớp)" in out
     assert "Thang xếp loại: Tốt: từ 90 điểm trở lên" in out
-    assert "so-lieu-2023 (phiên bản 2023.1): Số liệu, 79 chỉ tiêu, 10 quy tắc kiểm tra" in out
+    assert "so-lieu-2023 (phiên bản 2023.1): Số liệu, 80 chỉ tiêu, 11 quy tắc kiểm tra" in out
     assert "Quy tắc r.hs_giai_quyet: hs_da_giai_quyet <= hs_tiep_nhan" in out
     assert out.count("Hợp lệ.") == 2
 
