@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import uno
 from com.sun.star.beans import PropertyValue
@@ -78,6 +79,16 @@ def close(doc: Any) -> None:
             print(f"uno_worker: could not close the document: {err}", file=sys.stderr)
 
 
+@contextmanager
+def opened(desktop: Any, path: str) -> Iterator[Any]:
+    """Load a document for the duration of a with-block, closing it whatever happens."""
+    doc = load(desktop, path)
+    try:
+        yield doc
+    finally:
+        close(doc)
+
+
 def cell_of(doc: Any, sheet_name: str, ref: str) -> Any:
     """Return the cell at A1 reference ``ref`` on the named sheet."""
     sheets = doc.Sheets
@@ -108,8 +119,7 @@ def op_ping(ctx: Any, desktop: Any, job: dict) -> dict:
 
 def op_fill_recalc_save(ctx: Any, desktop: Any, job: dict) -> dict:
     """Set values through the API, recalculate all, store as xlsx."""
-    doc = load(desktop, job["src"])
-    try:
+    with opened(desktop, job["src"]) as doc:
         for sheet_name, cells in job["values"].items():
             for ref, value in cells.items():
                 cell = cell_of(doc, sheet_name, ref)
@@ -119,34 +129,26 @@ def op_fill_recalc_save(ctx: Any, desktop: Any, job: dict) -> dict:
                     cell.setValue(float(value))
         doc.calculateAll()
         store(doc, job["dst"], XLSX_FILTER)
-    finally:
-        close(doc)
     return {"ok": True}
 
 
 def op_recalc_save(ctx: Any, desktop: Any, job: dict) -> dict:
     """Recalculate all and store as xlsx."""
-    doc = load(desktop, job["src"])
-    try:
+    with opened(desktop, job["src"]) as doc:
         doc.calculateAll()
         store(doc, job["dst"], XLSX_FILTER)
-    finally:
-        close(doc)
     return {"ok": True}
 
 
 def op_read_cells(ctx: Any, desktop: Any, job: dict) -> dict:
     """Return the typed value of each requested cell."""
-    doc = load(desktop, job["src"])
-    try:
+    with opened(desktop, job["src"]) as doc:
         if job.get("recalc", True):
             doc.calculateAll()
         values = {
             sheet_name: {ref: cell_value(cell_of(doc, sheet_name, ref)) for ref in refs}
             for sheet_name, refs in job["cells"].items()
         }
-    finally:
-        close(doc)
     return {"values": values}
 
 
@@ -203,26 +205,20 @@ def op_enter_strings(ctx: Any, desktop: Any, job: dict) -> dict:
 
 def op_sheet_info(ctx: Any, desktop: Any, job: dict) -> dict:
     """List sheets with their protection and visibility."""
-    doc = load(desktop, job["src"])
-    try:
+    with opened(desktop, job["src"]) as doc:
         sheets = []
         for name in doc.Sheets.ElementNames:
             sheet = doc.Sheets.getByName(name)
             sheets.append(
                 {"name": name, "protected": bool(sheet.isProtected()), "visible": bool(sheet.IsVisible)}
             )
-    finally:
-        close(doc)
     return {"sheets": sheets}
 
 
 def op_to_pdf(ctx: Any, desktop: Any, job: dict) -> dict:
     """Export the document as PDF."""
-    doc = load(desktop, job["src"])
-    try:
+    with opened(desktop, job["src"]) as doc:
         store(doc, job["pdf"], PDF_FILTER)
-    finally:
-        close(doc)
     return {"ok": True}
 
 
