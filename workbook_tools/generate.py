@@ -87,7 +87,7 @@ def build_workbook(campaign: Campaign, unit: Unit, identity: FileIdentity, path:
     write_instructions(wb, styles, campaign, unit, layouts, identity.file_id)
     for form in forms:
         if isinstance(form, CriteriaSpec):
-            write_criteria_sheet(wb, styles, campaign, unit, form)
+            write_criteria_sheet(wb, styles, campaign, unit, layouts[form.id])
         elif isinstance(form, IndicatorSpec):
             write_indicator_sheet(wb, styles, campaign, unit, form)
     write_meta_sheet(wb, styles, meta, campaign.sheet_password)

@@ -12,10 +12,10 @@ from workbook_tools.layout import (COL_ID, COL_MAX, COL_STT, COL_TEXT, MARK_CLAS
                                    MARK_HEADER,
                                    MARK_SIGNER, MARK_TOTAL, WIDTH_EVIDENCE, WIDTH_MAX,
                                    WIDTH_SCORE, WIDTH_STT, WIDTH_TEXT, CriteriaLayout, FormRow,
-                                   cell_ref, plan_criteria, runs, text_height)
+                                   cell_ref, runs, text_height)
 from workbook_tools.scoring import INCOMPLETE
 from workbook_tools.sheet_common import finish_sheet, merge_text, write_header_block
-from workbook_tools.spec import CriteriaSpec, Section, format_points
+from workbook_tools.spec import Section, format_points
 from workbook_tools.styles import Styles
 
 TOTAL_ROW_HEIGHT = 20
@@ -29,10 +29,9 @@ ERROR_MESSAGE = ("Điểm phải là một số từ 0 đến {max} (Điểm chu
 
 
 def write_criteria_sheet(wb: Workbook, st: Styles, campaign: Campaign, unit: Unit,
-                         spec: CriteriaSpec) -> CriteriaLayout:
-    """Add the scoring sheet for one spec and return its layout."""
-    layout = plan_criteria(spec, campaign.year)
-    ws = wb.add_worksheet(spec.sheet_name)
+                         layout: CriteriaLayout) -> None:
+    """Add the scoring sheet planned by ``layout`` (see ``layout.plan_criteria``)."""
+    ws = wb.add_worksheet(layout.spec.sheet_name)
     _set_columns(ws, layout)
     last = layout.last_col
     write_header_block(ws, st, campaign, unit, left_last=COL_TEXT, right_first=COL_MAX,
@@ -47,7 +46,6 @@ def write_criteria_sheet(wb: Workbook, st: Styles, campaign: Campaign, unit: Uni
     finish_sheet(ws, campaign.sheet_password, layout.header_row, layout.last_row, last)
     first = layout.criterion_rows()[0].row
     ws.set_selection(first, layout.unit_col, first, layout.unit_col)
-    return layout
 
 
 def _set_columns(ws: Worksheet, layout: CriteriaLayout) -> None:

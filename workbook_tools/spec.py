@@ -59,13 +59,13 @@ class Bands:
         """Human text of the bands, e.g. 'Tốt: từ 90 điểm; Khá: từ 70 đến dưới 90 điểm; ...'."""
         parts, upper = [], None
         for band in self.items:
-            low = _fmt(band.min)
+            low = format_points(band.min)
             if upper is None:
                 parts.append(f"{band.label}: từ {low} điểm trở lên")
             elif band.min == 0:
-                parts.append(f"{band.label}: dưới {_fmt(upper)} điểm")
+                parts.append(f"{band.label}: dưới {format_points(upper)} điểm")
             else:
-                parts.append(f"{band.label}: từ {low} đến dưới {_fmt(upper)} điểm")
+                parts.append(f"{band.label}: từ {low} đến dưới {format_points(upper)} điểm")
             upper = band.min
         text = "; ".join(parts)
         return f"{text} ({self.note})" if self.note else text
@@ -153,8 +153,6 @@ def format_points(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
-_fmt = format_points
-
 
 def to_decimal(value: float) -> Decimal:
     """A YAML number as an exact Decimal (via its shortest repr): 10.0 -> 10, 1.50 -> 1.5."""
@@ -227,7 +225,7 @@ def _read_criteria_spec(top: Fields, file: str) -> CriteriaSpec:
     actual = sum((s.max for s in sections), Decimal(0))
     if sections and actual != total:
         ctx.problems.append(make_problem("SPEC_TOTAL", file=file, line=top.line_of("total"),
-                                         actual=_fmt(actual), declared=_fmt(total)))
+                                         actual=format_points(actual), declared=format_points(total)))
     fields = dict(
         id=spec_id, version=top.text("version"), short_name=top.text("short_name"),
         sheet_name=top.text("sheet_name"), title=top.texts("title"),
@@ -284,7 +282,7 @@ def _bands_problem(bands: Bands, total: Decimal) -> str:
     if mins[-1] != 0:
         return "mức cuối phải có min: 0"
     if mins[0] > total:
-        return f"mức cao nhất vượt tổng điểm {_fmt(total)}"
+        return f"mức cao nhất vượt tổng điểm {format_points(total)}"
     return ""
 
 
@@ -299,7 +297,7 @@ def _read_node(data: object, ctx: _Ctx, context: str, line: int) -> Node | None:
     notes = f.texts("notes")
     if max_points <= 0:
         ctx.problems.append(make_problem("SPEC_MAX_NOT_POSITIVE", file=ctx.file,
-                                         line=f.line_of("max"), id=node_id, value=_fmt(max_points)))
+                                         line=f.line_of("max"), id=node_id, value=format_points(max_points)))
     if not f.has("items"):
         f.finish()
         return Criterion(id=node_id, stt=stt, text=text, max=max_points, notes=notes)
@@ -319,7 +317,7 @@ def _check_section_sum(section: Section, ctx: _Ctx, line: int) -> None:
     actual = sum((item.max for item in section.items), Decimal(0))
     if actual != section.max:
         ctx.problems.append(make_problem("SPEC_SECTION_SUM", file=ctx.file, line=line, id=section.id,
-                                         declared=_fmt(section.max), actual=_fmt(actual)))
+                                         declared=format_points(section.max), actual=format_points(actual)))
 
 
 def content_hash(fields: dict) -> str:

@@ -286,8 +286,8 @@ def _check_figures(campaign: Campaign, spec: IndicatorSpec, sheet: Sheet, sink: 
         value = _figure(sheet, found[0], indicator, sink)
         complete &= value is not None
         values[indicator.id] = value
+    numbers = {k: v for k, v in values.items() if isinstance(v, int) and not isinstance(v, bool)}
     for rule in spec.rules:
-        numbers = {k: v for k, v in values.items() if isinstance(v, int) and not isinstance(v, bool)}
         if rule.holds(numbers) is False and rule.left[0] in where:
             sink.add("FIG_RULE", sheet=sheet.name, row=where[rule.left[0]], col=IND_COL_VALUE + 1,
                      message=rule.message, expression=rule.expression())
