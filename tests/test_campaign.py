@@ -87,7 +87,7 @@ def test_bad_deadline_and_unknown_key(tmp_path):
     path = copy_sample(tmp_path, campaign_edit=lambda t: t.replace(
         "deadline: 2023-11-09", "deadline: 09/11/2023\ndeadlin: 2023-11-09"))
     found = codes(path)
-    assert found == [("VALUE_TYPE", 11), ("KEY_UNKNOWN", 12)]
+    assert found == [("VALUE_TYPE", 12), ("KEY_UNKNOWN", 13)]
 
 
 def test_bad_spec_reported_through_campaign(tmp_path):

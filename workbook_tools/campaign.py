@@ -63,6 +63,7 @@ class Campaign:
     issuer: str
     receiving_office: str
     deadline: dt.date
+    timezone: dt.timezone
     request: str
     submit_instructions: str
     sheet_password: str
@@ -70,6 +71,11 @@ class Campaign:
     forms: tuple[Form, ...]
     units: tuple[Unit, ...]
     source_file: str
+
+    @property
+    def deadline_at(self) -> dt.datetime:
+        """The moment a submission becomes late: 00:00 of the deadline day ("trước ngày ...")."""
+        return dt.datetime.combine(self.deadline, dt.time(0, 0), tzinfo=self.timezone)
 
     def group(self, group_id: str) -> Group:
         """The group with this id."""
@@ -98,7 +104,8 @@ def load_campaign(path: Path | str) -> Campaign:
         id=top.text("id"), name=top.text("name"), year=int(top.number("year")),
         district=top.text("district"), province=top.text("province"), place=top.text("place"),
         issuer=top.text("issuer"), receiving_office=top.text("receiving_office"),
-        deadline=_read_date(top, "deadline"), request=top.text("request"),
+        deadline=_read_date(top, "deadline"), timezone=_read_offset(top, "utc_offset"),
+        request=top.text("request"),
         submit_instructions=top.text("submit_instructions"),
         sheet_password=top.text("sheet_password"),
     )
@@ -155,6 +162,18 @@ def _read_date(top: Fields, key: str) -> dt.date:
                                          key=key, expected="một ngày dạng 2023-11-09",
                                          value=value))
         return dt.date(1970, 1, 1)
+
+
+def _read_offset(top: Fields, key: str) -> dt.timezone:
+    """A UTC offset like '+07:00' (optional; Vietnam time when absent)."""
+    text = top.text(key, "+07:00")
+    match = re.fullmatch(r"([+-])(\d{2}):(\d{2})", text)
+    if not match or int(match[2]) > 14 or int(match[3]) > 59:
+        top.problems.append(make_problem("VALUE_TYPE", file=top.file, line=top.line_of(key), key=key,
+                                         expected="độ lệch múi giờ dạng +07:00", value=text))
+        return dt.timezone(dt.timedelta(hours=7))
+    sign = -1 if match[1] == "-" else 1
+    return dt.timezone(sign * dt.timedelta(hours=int(match[2]), minutes=int(match[3])))
 
 
 def _check_sheet_names(forms: tuple[Form, ...], file: str, problems: list[Problem]) -> None:

@@ -12,11 +12,13 @@ from pathlib import Path
 import click
 
 from workbook_tools import __version__
+from workbook_tools.collect import collect_campaign, summary_text
+from workbook_tools.demo import run_demo
 from workbook_tools.generate import generate_campaign
 from workbook_tools.problems import WorkbookToolsError
 from workbook_tools.spec import CriteriaSpec
 from workbook_tools.spec_check import check_spec_files
-from workbook_tools.validate import check_files, submission_json, summary_lines
+from workbook_tools.validate import check_files, check_table, submission_json, summary_lines
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -114,8 +116,80 @@ def check(files: tuple[Path, ...], campaign_path: Path, as_json: bool) -> None:
     else:
         for submission in submissions:
             click.echo("\n".join(summary_lines(campaign, submission)))
+        click.echo("")
+        for line in check_table(campaign, submissions):
+            click.echo(line)
         for form in campaign.forms:
             if isinstance(form, CriteriaSpec):
                 click.echo(f"Thang xếp loại {form.short_name}: {form.bands.describe()}.")
     if not all(s.ok for s in submissions):
         sys.exit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("campaign", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--inbox", required=True, type=click.Path(path_type=Path),
+              help="Thư mục chứa các tệp đơn vị gửi về (đọc cả thư mục con; không sửa gì trong đó). "
+                   "Folder of returned files.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi kết quả (mặc định: output/<mã đợt>/tong-hop/). Output folder.")
+@click.option("--strict", is_flag=True,
+              help="Trả mã lỗi 1 nếu có tệp nào còn lỗi. Exit 1 when any submission has an error.")
+def collect(campaign: Path, inbox: Path, out_dir: Path | None, strict: bool) -> None:
+    """Tổng hợp mọi tệp trong thư mục nhận: kiểm tra, xếp hạng, ghi bảng tổng hợp và các tệp CSV.
+
+    (Collect an inbox: check every file, rank, write tong-hop.xlsx and the CSVs.)
+    """
+    try:
+        result = _with_progress(lambda progress: collect_campaign(campaign, inbox, out_dir, progress))
+    except WorkbookToolsError as exc:
+        raise ProblemsError(exc) from exc
+    _print_collected(result)
+    if strict and result.collection.has_errors:
+        sys.exit(1)
+
+
+def _with_progress(run):
+    """Run with a progress bar on stderr, created once the number of files is known."""
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Đang đọc tệp", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        return run(progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _print_collected(result) -> None:
+    for line in summary_text(result.collection):
+        click.echo(line)
+    click.echo(f"Kết quả: {result.out_dir}")
+    click.echo(f"Bảng tổng hợp: {result.out_dir / 'tong-hop.xlsx'} (trang 'Lỗi cần xử lý' liệt kê mọi lỗi).")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output") / "demo", show_default=True,
+              help="Thư mục ghi biểu mẫu, hộp thư mẫu và kết quả. Output folder.")
+def demo(out_dir: Path) -> None:
+    """Chạy thử trọn quy trình trên đợt mẫu: tạo biểu mẫu, giả lập tệp đơn vị gửi về, tổng hợp.
+
+    (Generate the sample campaign, fill a realistic inbox with typical faults, collect it.)
+    """
+    try:
+        result = _with_progress(lambda progress: run_demo(out_dir, progress=progress))
+    except WorkbookToolsError as exc:
+        raise ProblemsError(exc) from exc
+    click.echo(f"Đã tạo {len(result.generated.files)} biểu mẫu: {result.generated.out_dir}")
+    click.echo(f"Hộp thư mẫu (tệp các đơn vị gửi về): {result.inbox}")
+    click.echo("Trong hộp thư mẫu có:")
+    for line in result.story:
+        click.echo(f"  - {line}")
+    _print_collected(result.collected)

@@ -22,10 +22,18 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        _normal_permissions(tmp)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _normal_permissions(path: Path) -> None:
+    """mkstemp makes files private (0600); outputs get the usual permissions (umask applied)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)
 
 
 def inert(value: object) -> str:
@@ -36,10 +44,50 @@ def inert(value: object) -> str:
 
 def write_csv(path: Path, columns: Iterable[str], rows: Iterable[Mapping[str, object]]) -> None:
     """Write a UTF-8 (BOM) CSV atomically, every text cell made inert."""
-    columns = list(columns)
     with atomic_path(path) as tmp:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            for row in rows:
-                writer.writerow([inert(row.get(c, "")) for c in columns])
+        write_csv_to(tmp, columns, rows)
+
+
+class StagedOutputs:
+    """Write several outputs to temporary files, then move them all into place at the end.
+
+    Until ``commit`` nothing under the final names changes, so a run that fails or is killed
+    while writing leaves the previous outputs intact.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.staged: list[tuple[Path, Path]] = []
+
+    def path(self, name: str) -> Path:
+        """A temporary path to write the output ``name`` to."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+        os.close(handle)
+        self.staged.append((Path(tmp_name), self.out_dir / name))
+        return Path(tmp_name)
+
+    def commit(self) -> list[Path]:
+        """Move every staged file to its final name; return the final paths."""
+        for tmp, final in self.staged:
+            _normal_permissions(tmp)
+            os.replace(tmp, final)
+        done = [final for _, final in self.staged]
+        self.staged = []
+        return done
+
+    def discard(self) -> None:
+        """Remove temporary files left by a failed run."""
+        for tmp, _ in self.staged:
+            tmp.unlink(missing_ok=True)
+        self.staged = []
+
+
+def write_csv_to(tmp: Path, columns: Iterable[str], rows: Iterable[Mapping[str, object]]) -> None:
+    """Write a UTF-8 (BOM) CSV to an already chosen path, every text cell made inert."""
+    columns = list(columns)
+    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([inert(row.get(c, "")) for c in columns])

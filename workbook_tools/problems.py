@@ -138,6 +138,17 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "FIG_BAD_VALUE": (ERROR, "Chỉ tiêu '{label}': giá trị '{value}' không hợp lệ ({expected}).",
                       "Nhập lại đúng kiểu: {expected}."),
     "FIG_RULE": (ERROR, "{message}", "Kiểm tra lại các số liệu liên quan: {expression}."),
+    # --- the inbox as a whole (collector) ---
+    "FILE_REJECTED": (ERROR, "Tệp bị loại: {reason}.",
+                      "Đề nghị đơn vị gửi lại đúng tệp biểu mẫu .xlsx đã nhận, sau khi điền."),
+    "UNIT_MISSING": (WARNING, "Đơn vị {unit_name} ({unit_code}) chưa nộp tệp hợp lệ nào.",
+                     "Liên hệ đơn vị để nhận tệp; khi nhận được, chép vào thư mục nhận rồi chạy lại."),
+    "SUB_LATE": (WARNING, "Tệp được lưu lúc {saved_at} ({source}), sau hạn nộp {deadline}.",
+                 "Ghi nhận nộp muộn khi đánh giá, xếp loại."),
+    "CLI_INBOX_MISSING": (ERROR, "Không tìm thấy thư mục nhận tệp {path}.",
+                          "Kiểm tra lại đường dẫn sau --inbox."),
+    "CLI_OUTPUT_UNWRITABLE": (ERROR, "Không ghi được kết quả vào {path}: {detail}.",
+                              "Đóng tệp kết quả nếu đang mở trong Excel, hoặc chọn thư mục khác bằng --out."),
 }
 
 
@@ -154,6 +165,7 @@ class Problem:
     sheet: str = ""
     cell: str = ""
     value: str = ""
+    form: str = ""  # the form (spec id) a workbook problem concerns, when it is not a sheet
 
     def where(self) -> str:
         """Location as a user reads it: 'file, dòng 12' or 'file, trang QCDC, ô E12'."""
@@ -188,6 +200,7 @@ def make_problem(code: str, *, file: str = "", line: int | None = None, sheet: s
         code=code, severity=severity,
         message=nfc(message.format(**fields)), fix=nfc(fix.format(**fields)),
         file=str(file), line=line, sheet=sheet, cell=cell, value=str(value),
+        form=str(params.get("form", "")),
     )
 
 

@@ -52,6 +52,7 @@ class Submission:
     identity: dict[str, str]
     forms: tuple[FormResult, ...]
     problems: tuple[Problem, ...]
+    saved_at: dt.datetime | None = None  # last-saved time written by the saving application
 
     @property
     def ok(self) -> bool:
@@ -83,7 +84,7 @@ def check_file(campaign: Campaign, path: Path, name: str | None = None) -> Submi
     unit = _check_identity(campaign, meta, conflicts, path, sink)
     forms = () if unit is None else tuple(_check_forms(campaign, unit, book, meta, sink))
     return Submission(path, unit.code if unit else meta.get("unit_code"), meta.get("file_id"),
-                      meta, forms, tuple(sink.items))
+                      meta, forms, tuple(sink.items), book.modified)
 
 
 def _check_identity(campaign: Campaign, meta: dict[str, str], conflicts: list, path: Path,
@@ -373,3 +374,22 @@ def summary_lines(campaign: Campaign, submission: Submission) -> list[str]:
     verdict = "HỢP LỆ" if submission.ok else "CÓ LỖI"
     lines.append(f"Kết quả: {verdict} ({errors} lỗi, {warnings} cảnh báo)")
     return lines
+
+
+def check_table(campaign: Campaign, submissions: list[Submission]) -> list[str]:
+    """One line per checked file: file, unit, each table's total (or why none), errors, warnings."""
+    scored = [f for f in campaign.forms if isinstance(f, CriteriaSpec)]
+    header = ["Tệp", "Đơn vị"] + [f.short_name for f in scored] + ["Lỗi", "Cảnh báo"]
+    rows = [header]
+    for sub in submissions:
+        results = {f.form_id: f for f in sub.forms}
+        cells = [sub.path.name, sub.unit_code or "?"]
+        for form in scored:
+            result = results.get(form.id)
+            cells.append(f"{format_points(result.total)} {result.classification}"
+                         if result and result.complete else "-")
+        errors = sum(p.severity == ERROR for p in sub.problems)
+        cells += [str(errors), str(len(sub.problems) - errors)]
+        rows.append(cells)
+    widths = [min(40, max(len(r[i]) for r in rows)) for i in range(len(header))]
+    return ["  ".join(cell[:w].ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]

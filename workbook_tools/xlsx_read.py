@@ -9,6 +9,7 @@ cached value, which openpyxl can only give in two separate loads.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 import zipfile
@@ -22,6 +23,7 @@ NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 NS_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 NS_VT = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
+NS_DCTERMS = "{http://purl.org/dc/terms/}"
 CELL_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
 
 
@@ -81,6 +83,7 @@ class Book:
     sheets: dict[str, Sheet]
     order: tuple[str, ...]
     custom_properties: dict[str, str]
+    modified: dt.datetime | None = None  # docProps/core.xml dcterms:modified, timezone-aware
 
 
 def read_xlsx(path: Path, limits: Limits = Limits()) -> Book:
@@ -144,7 +147,8 @@ def _read_book(archive: zipfile.ZipFile) -> Book:
         sheets[name] = sheet
         order.append(name)
     props = _custom_properties(archive) if "docProps/custom.xml" in names else {}
-    return Book(sheets=sheets, order=tuple(order), custom_properties=props)
+    modified = _modified(archive) if "docProps/core.xml" in names else None
+    return Book(sheets=sheets, order=tuple(order), custom_properties=props, modified=modified)
 
 
 def _resolve(base: str, target: str) -> str:
@@ -228,3 +232,14 @@ def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
         value = next(iter(prop), None)
         props[prop.get("name", "")] = (value.text or "") if value is not None else ""
     return props
+
+
+def _modified(archive: zipfile.ZipFile) -> dt.datetime | None:
+    """The last-saved time the saving application wrote (UTC unless it says otherwise)."""
+    node = _xml(archive, "docProps/core.xml").find(f"{NS_DCTERMS}modified")
+    text = (node.text or "").strip() if node is not None else ""
+    try:
+        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)

@@ -1,0 +1,239 @@
+"""The collector: from an inbox of returned files to the district summary and its CSVs.
+
+``collect_campaign`` is the library entry point behind ``workbook-tools collect``. It reads the
+inbox (never writing to it), checks every candidate file, merges one result per roster unit and
+writes ``tong-hop.xlsx`` plus the CSV contracts described in the README. All outputs are staged
+and moved into place together at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from workbook_tools.campaign import Campaign, load_campaign
+from workbook_tools.fileio import StagedOutputs, write_csv_to
+from workbook_tools.inbox import CANDIDATE, scan_inbox
+from workbook_tools.merge import (
+    INVALID,
+    MISSING,
+    REJECTED,
+    SUPERSEDED,
+    USED,
+    VALID,
+    FileOutcome,
+    IssueRow,
+    UnitOutcome,
+    collect_issues,
+    judge_files,
+    merge_units,
+)
+from workbook_tools.problems import ERROR, WorkbookToolsError, make_problem
+from workbook_tools.spec import CriteriaSpec
+from workbook_tools.validate import Submission, check_file
+
+UNITS_COLUMNS = ("unit_code", "unit_name", "group", "form_id", "status", "total", "classification",
+                 "rank_in_group", "rank_overall", "late", "file")
+SCORES_COLUMNS = ("unit_code", "form_id", "criterion_id", "stt", "max_points", "self_score",
+                  "team_score")
+INDICATORS_COLUMNS = ("unit_code", "indicator_id", "value")
+ISSUES_COLUMNS = ("severity", "code", "unit_code", "file", "sheet", "cell", "value", "message")
+SUBMISSIONS_COLUMNS = ("file", "sha256", "unit_code", "verdict", "reason")
+SUMMARY_NAME = "tong-hop.xlsx"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Everything one collect run found and decided."""
+
+    campaign: Campaign
+    inbox: Path
+    run_at: dt.datetime
+    files: tuple[FileOutcome, ...]
+    units: tuple[UnitOutcome, ...]
+    issues: tuple[IssueRow, ...]
+
+    def count(self, verdict: str) -> int:
+        """Files with this verdict."""
+        return sum(f.verdict == verdict for f in self.files)
+
+    def units_with(self, status: str) -> int:
+        """Units with this overall status."""
+        return sum(u.status == status for u in self.units)
+
+    @property
+    def late(self) -> int:
+        """Units whose counted file was saved late."""
+        return sum(bool(u.late) for u in self.units)
+
+    @property
+    def has_errors(self) -> bool:
+        """Any counted or rejected file has an error."""
+        return any(r.problem.severity == ERROR and r.problem.code != "UNIT_MISSING" for r in self.issues)
+
+
+@dataclass(frozen=True)
+class CollectResult:
+    """A finished run: the collection and where its outputs were written."""
+
+    collection: Collection
+    out_dir: Path
+    outputs: tuple[Path, ...]
+
+
+def default_out_dir(campaign: Campaign) -> Path:
+    """output/<campaign id>/tong-hop/"""
+    return Path("output") / campaign.id / "tong-hop"
+
+
+def collect_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path | str | None = None,
+                     progress: Progress | None = None) -> CollectResult:
+    """Collect an inbox and write the summary workbook and CSVs."""
+    campaign = load_campaign(campaign_path)
+    collection = collect(campaign, Path(inbox), progress)
+    out = Path(out_dir) if out_dir else default_out_dir(campaign)
+    outputs = write_outputs(collection, out)
+    return CollectResult(collection, out, tuple(outputs))
+
+
+def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None) -> Collection:
+    """Read and judge every file in the inbox (no output written)."""
+    if not inbox.is_dir():
+        raise WorkbookToolsError([make_problem("CLI_INBOX_MISSING", path=str(inbox))])
+    run_at = dt.datetime.now(campaign.timezone).replace(microsecond=0)
+    found = scan_inbox(inbox)
+    candidates = [f for f in found if f.kind == CANDIDATE]
+    checked: dict[str, Submission] = {}
+    for index, item in enumerate(candidates, start=1):
+        checked[item.rel] = check_file(campaign, item.path, item.rel)
+        if progress:
+            progress(index, len(candidates))
+    outcomes = judge_files(campaign, found, checked)
+    units = merge_units(campaign, outcomes)
+    issues = collect_issues(campaign, outcomes, units)
+    return Collection(campaign, inbox, run_at, tuple(outcomes), units, issues)
+
+
+def write_outputs(collection: Collection, out: Path) -> list[Path]:
+    """Write tong-hop.xlsx and the CSVs, all or nothing."""
+    from workbook_tools.summary import write_summary
+
+    staged = StagedOutputs(out)
+    try:
+        write_csv_to(staged.path("units.csv"), UNITS_COLUMNS, units_rows(collection))
+        write_csv_to(staged.path("scores.csv"), SCORES_COLUMNS, score_rows(collection))
+        write_csv_to(staged.path("indicators.csv"), INDICATORS_COLUMNS, indicator_rows(collection))
+        write_csv_to(staged.path("issues.csv"), ISSUES_COLUMNS, issue_rows(collection))
+        write_csv_to(staged.path("submissions.csv"), SUBMISSIONS_COLUMNS, submission_rows(collection))
+        write_summary(collection, staged.path(SUMMARY_NAME))
+        return staged.commit()
+    except OSError as exc:
+        staged.discard()
+        raise WorkbookToolsError([make_problem("CLI_OUTPUT_UNWRITABLE", path=str(out),
+                                               detail=exc.strerror or str(exc))]) from exc
+    except BaseException:
+        staged.discard()
+        raise
+
+
+def number_text(value: Decimal | None) -> str:
+    """A total or score for CSV: '85.5', '90', or '' (dot decimal, for scripts)."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def units_rows(collection: Collection):
+    """units.csv: one row per roster unit and form."""
+    for outcome in collection.units:
+        unit = outcome.unit
+        for form in outcome.forms:
+            yield {
+                "unit_code": unit.code, "unit_name": unit.name, "group": unit.group,
+                "form_id": form.form_id, "status": form.status,
+                "total": number_text(form.total), "classification": form.classification or "",
+                "rank_in_group": form.rank_in_group or "", "rank_overall": form.rank_overall or "",
+                "late": "" if outcome.late is None else ("yes" if outcome.late else "no"),
+                "file": outcome.file.found.rel if outcome.file else "",
+            }
+
+
+def score_rows(collection: Collection):
+    """scores.csv: one row per counted unit, scored form and criterion."""
+    campaign = collection.campaign
+    for outcome in collection.units:
+        for form in outcome.forms:
+            spec = campaign.form(form.form_id)
+            if form.result is None or not isinstance(spec, CriteriaSpec):
+                continue
+            for criterion in spec.criteria():
+                yield {
+                    "unit_code": outcome.unit.code, "form_id": spec.id,
+                    "criterion_id": criterion.id, "stt": criterion.stt,
+                    "max_points": number_text(criterion.max),
+                    "self_score": number_text(form.result.scores.get(criterion.id)),
+                    "team_score": "",
+                }
+
+
+def indicator_rows(collection: Collection):
+    """indicators.csv: one row per counted unit and figure."""
+    campaign = collection.campaign
+    for outcome in collection.units:
+        for form in outcome.forms:
+            spec = campaign.form(form.form_id)
+            if form.result is None or isinstance(spec, CriteriaSpec):
+                continue
+            for indicator in spec.indicators():
+                yield {"unit_code": outcome.unit.code, "indicator_id": indicator.id,
+                       "value": figure_text(form.result.figures.get(indicator.id))}
+
+
+def figure_text(value: object) -> str:
+    """A figure for CSV: whole numbers as digits, Có/Không as true/false, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def issue_rows(collection: Collection):
+    """issues.csv: every problem, the fix appended to the message."""
+    for row in collection.issues:
+        p = row.problem
+        yield {"severity": p.severity, "code": p.code, "unit_code": row.unit_code, "file": p.file,
+               "sheet": p.sheet, "cell": p.cell, "value": p.value,
+               "message": f"{p.message} Cách sửa: {p.fix}"}
+
+
+def submission_rows(collection: Collection):
+    """submissions.csv: one row per file found."""
+    for outcome in collection.files:
+        yield {"file": outcome.found.rel, "sha256": outcome.found.sha256,
+               "unit_code": outcome.unit_code, "verdict": outcome.verdict, "reason": outcome.reason}
+
+
+def summary_text(collection: Collection) -> list[str]:
+    """The short Vietnamese summary printed after a run."""
+    units = collection.units
+    received = sum(u.file is not None for u in units)
+    lines = [
+        f"Đã nhận {received}/{len(units)} đơn vị: {collection.units_with(VALID)} hợp lệ, "
+        f"{collection.units_with(INVALID)} có lỗi, {collection.units_with(MISSING)} chưa nộp, "
+        f"{collection.late} nộp muộn.",
+        f"Tệp trong thư mục nhận: {len(collection.files)} (dùng {collection.count(USED)}, "
+        f"thay thế {collection.count(SUPERSEDED)}, loại {collection.count(REJECTED)}, "
+        f"bỏ qua {collection.count('ignored')}).",
+        f"Nộp muộn là tệp lưu từ 00:00 ngày {collection.campaign.deadline:%d/%m/%Y} trở đi, theo thời gian "
+        "lưu ghi trong tệp (nếu tệp không có thì theo thời gian sửa đổi của tệp).",
+    ]
+    return lines

@@ -1,0 +1,147 @@
+"""Walk an inbox folder: every file found, what kind it is, its hash and its times.
+
+Nothing in the inbox is ever written, moved or followed out of: files are opened read-only,
+symbolic links are reported and never followed. The walk order is sorted, so the result does
+not depend on the order the file system lists entries in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbook_tools.problems import nfc
+
+# What a file is, judged from its name and first bytes (never trusted for identity).
+CANDIDATE = "candidate"  # may be one of our workbooks: read it
+IGNORED = "ignored"      # not a submission at all (lock file, system file, other documents)
+REJECTED = "rejected"    # meant as a submission but cannot carry our data
+
+LOCK_PREFIXES = ("~$", ".~lock.")
+SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".csv"}
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """One entry of the inbox, before its content is checked."""
+
+    path: Path
+    rel: str            # path relative to the inbox, '/'-separated, NFC
+    kind: str           # CANDIDATE, IGNORED or REJECTED
+    reason: str         # why IGNORED or REJECTED (Vietnamese)
+    sha256: str         # empty when the file could not be read
+    size: int
+    mtime: dt.datetime | None
+
+
+def scan_inbox(inbox: Path) -> list[FoundFile]:
+    """Every file under the inbox (subfolders too), sorted by relative path."""
+    found = []
+    for path in _walk(inbox):
+        found.append(_classify(inbox, path))
+    return sorted(found, key=lambda f: f.rel)
+
+
+def _walk(root: Path):
+    """Files and links under root, never following links; unreadable folders are yielded."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        yield root
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path)
+        else:
+            yield path
+
+
+def _classify(inbox: Path, path: Path) -> FoundFile:
+    rel = nfc(path.relative_to(inbox).as_posix())
+    name = nfc(path.name)
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        return FoundFile(path, rel, REJECTED, f"không đọc được tệp ({exc.strerror})", "", 0, None)
+    mtime = dt.datetime.fromtimestamp(info.st_mtime, tz=dt.timezone.utc)
+    base = dict(path=path, rel=rel, size=info.st_size, mtime=mtime)
+    if stat.S_ISLNK(info.st_mode):
+        return FoundFile(**base, kind=REJECTED, sha256="",
+                         reason="là liên kết tắt (symlink), không phải tệp thật: không mở theo liên kết")
+    if stat.S_ISDIR(info.st_mode):
+        return FoundFile(**base, kind=REJECTED, sha256="", reason="không mở được thư mục này")
+    if not stat.S_ISREG(info.st_mode):
+        return FoundFile(**base, kind=IGNORED, sha256="", reason="không phải tệp thông thường")
+    if name.startswith(LOCK_PREFIXES):
+        return FoundFile(**base, kind=IGNORED, sha256=_hash_or_empty(path),
+                         reason="tệp khóa tạm do Excel/LibreOffice tạo khi đang mở tệp")
+    if name.lower() in SYSTEM_FILES:
+        return FoundFile(**base, kind=IGNORED, sha256=_hash_or_empty(path),
+                         reason="tệp hệ thống của Windows/macOS")
+    try:
+        head, digest, encrypted = _read(path)
+    except OSError as exc:
+        return FoundFile(**base, kind=REJECTED, sha256="",
+                         reason=f"không đọc được tệp ({exc.strerror or exc})")
+    kind, reason = _kind(name, head, encrypted)
+    return FoundFile(**base, kind=kind, reason=reason, sha256=digest)
+
+
+def _kind(name: str, head: bytes, encrypted: bool) -> tuple[str, str]:
+    suffix = Path(name).suffix.lower()
+    if head.startswith(ZIP_MAGIC):
+        if suffix == ".ods":
+            return REJECTED, ("tệp .ods (LibreOffice) không giữ được dữ liệu nhận diện của biểu mẫu; "
+                              "mở tệp gốc .xlsx, điền và lưu dạng Excel 2007-365 (.xlsx)")
+        return CANDIDATE, ""
+    if head.startswith(OLE_MAGIC):
+        if encrypted:
+            return REJECTED, "tệp đã đặt mật khẩu mở tệp: đề nghị đơn vị bỏ mật khẩu rồi gửi lại"
+        if suffix in SPREADSHEET_SUFFIXES:
+            return REJECTED, ("tệp Excel 97-2003 (.xls) không giữ được dữ liệu nhận diện của biểu mẫu; "
+                              "đề nghị đơn vị điền vào tệp .xlsx đã nhận và lưu dạng .xlsx")
+        return IGNORED, "không phải bảng tính (tài liệu Office cũ, ví dụ .doc)"
+    if suffix in {".xlsx", ".xlsm"}:
+        if not head:
+            return REJECTED, "tệp rỗng (0 byte): đề nghị đơn vị gửi lại"
+        return REJECTED, "tên tệp là .xlsx nhưng nội dung không phải bảng tính Excel (tệp hỏng hoặc bị đổi đuôi)"
+    if suffix in SPREADSHEET_SUFFIXES:
+        return REJECTED, f"định dạng {suffix} không giữ được dữ liệu nhận diện của biểu mẫu"
+    return IGNORED, "không phải bảng tính (ví dụ văn bản, ảnh, PDF): không dùng để tổng hợp"
+
+
+def _read(path: Path) -> tuple[bytes, str, bool]:
+    """The first bytes, the SHA-256, and whether an OLE file holds an encrypted package.
+
+    A password-to-open .xlsx is an OLE container with an 'EncryptionInfo' stream; its name
+    (UTF-16) is in the container's directory, wherever that lies in the file.
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+        digest.update(head)
+        ole = head.startswith(OLE_MAGIC)
+        encrypted = ole and ENCRYPTED_MARK in head
+        tail = head[-64:]
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            if ole and not encrypted:
+                encrypted = ENCRYPTED_MARK in tail + block
+                tail = block[-64:]
+    return head, digest.hexdigest(), encrypted
+
+
+def _hash_or_empty(path: Path) -> str:
+    try:
+        return _read(path)[1]
+    except OSError:
+        return ""

@@ -1,0 +1,251 @@
+"""Merge checked files into one result per roster unit: which file counts, status, late, rank.
+
+Rules (stated to the user in the summary and the README):
+- A file counts for the unit named in its embedded data, never by its file name.
+- Several files for one unit: the newest by its embedded save time (docProps/core.xml, written
+  by Excel/LibreOffice/WPS on save), or by the file's modification time when the file carries
+  none; ties by SHA-256. The others are superseded. Identical copies are superseded too.
+- Late: the counted file was saved at or after 00:00 of the deadline day, campaign time zone.
+- A form is valid when it was read completely and has no error; only valid forms are ranked.
+- Ranks: competition ranking (1, 2, 2, 4) by total, per form, within each group and overall;
+  units sharing a rank are listed by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from workbook_tools.campaign import Campaign, Unit
+from workbook_tools.inbox import FoundFile
+from workbook_tools.problems import ERROR, Problem, make_problem
+from workbook_tools.spec import CriteriaSpec
+from workbook_tools.validate import FormResult, Submission
+
+USED, SUPERSEDED, REJECTED, IGNORED = "used", "superseded", "rejected", "ignored"
+VALID, INVALID, MISSING = "valid", "invalid", "missing"
+EMBEDDED, FILE_TIME = "embedded", "file"
+IDENTITY_CODES = {"WB_UNREADABLE", "WB_NOT_OURS", "WB_IDENTITY_MISMATCH", "WB_OTHER_CAMPAIGN",
+                  "WB_UNKNOWN_UNIT"}
+TIME_SOURCE_TEXT = {EMBEDDED: "thời gian lưu ghi trong tệp", FILE_TIME: "thời gian sửa đổi của tệp"}
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """The verdict on one file found in the inbox."""
+
+    found: FoundFile
+    verdict: str
+    reason: str
+    unit_code: str
+    submission: Submission | None
+    saved_at: dt.datetime | None
+    time_source: str  # EMBEDDED or FILE_TIME (or "" when unknown)
+
+
+@dataclass(frozen=True)
+class FormOutcome:
+    """One form of one unit after merging."""
+
+    form_id: str
+    status: str
+    result: FormResult | None
+    errors: tuple[Problem, ...]
+    rank_in_group: int | None = None
+    rank_overall: int | None = None
+
+    @property
+    def total(self) -> Decimal | None:
+        """The recomputed total, for a valid scored form."""
+        return self.result.total if self.status == VALID and self.result else None
+
+    @property
+    def classification(self) -> str | None:
+        """The classification, for a valid scored form."""
+        return self.result.classification if self.status == VALID and self.result else None
+
+
+@dataclass(frozen=True)
+class UnitOutcome:
+    """One roster unit: the file that counts (if any), late flag, and its forms."""
+
+    unit: Unit
+    file: FileOutcome | None
+    late: bool | None
+    forms: tuple[FormOutcome, ...]
+
+    @property
+    def status(self) -> str:
+        """MISSING, INVALID (some form has errors) or VALID."""
+        if self.file is None:
+            return MISSING
+        return VALID if all(f.status == VALID for f in self.forms) else INVALID
+
+    def form(self, form_id: str) -> FormOutcome | None:
+        """This unit's outcome for a form (None when its group does not fill it)."""
+        return next((f for f in self.forms if f.form_id == form_id), None)
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    """A problem to act on, with the unit it concerns ('' when unknown)."""
+
+    unit_code: str
+    problem: Problem
+
+
+def judge_files(campaign: Campaign, found: list[FoundFile],
+                checked: dict[str, Submission]) -> list[FileOutcome]:
+    """Verdict per file: rejected/ignored from the scan or the identity check; then newest wins."""
+    roster = {u.code for u in campaign.units}
+    outcomes: list[FileOutcome] = []
+    by_unit: dict[str, list[FileOutcome]] = {}
+    for item in found:
+        sub = checked.get(item.rel)
+        if sub is None:
+            outcomes.append(FileOutcome(item, item.kind, item.reason, "", None, None, ""))
+            continue
+        saved, source = (sub.saved_at, EMBEDDED) if sub.saved_at else (item.mtime, FILE_TIME)
+        identity = [p for p in sub.problems if p.code in IDENTITY_CODES]
+        code = sub.unit_code or ""
+        if identity or code not in roster:
+            reason = identity[0].message if identity else "không xác định được đơn vị"
+            outcomes.append(FileOutcome(item, REJECTED, reason, code, sub, saved, source))
+            continue
+        by_unit.setdefault(code, []).append(FileOutcome(item, USED, "", code, sub, saved, source))
+    for candidates in by_unit.values():
+        outcomes.extend(_newest_wins(candidates, campaign.timezone))
+    order = {item.rel: i for i, item in enumerate(found)}
+    return sorted(outcomes, key=lambda o: order[o.found.rel])
+
+
+def _newest_wins(candidates: list[FileOutcome], zone: dt.tzinfo) -> list[FileOutcome]:
+    ranked = sorted(candidates, key=lambda o: (o.saved_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc),
+                                               o.found.sha256, o.found.rel), reverse=True)
+    winner = ranked[0]
+    result = [_replace(winner, reason=_used_reason(winner, len(ranked), zone))]
+    for other in ranked[1:]:
+        if other.found.sha256 == winner.found.sha256:
+            reason = f"bản sao giống hệt tệp được dùng '{winner.found.rel}'"
+        else:
+            reason = (f"có tệp mới hơn '{winner.found.rel}' (lưu lúc {local_text(winner.saved_at, zone)}, "
+                      f"theo {TIME_SOURCE_TEXT[winner.time_source]})")
+        result.append(_replace(other, verdict=SUPERSEDED, reason=reason))
+    return result
+
+
+def _used_reason(outcome: FileOutcome, count: int, zone: dt.tzinfo) -> str:
+    when = f"lưu lúc {local_text(outcome.saved_at, zone)} (theo {TIME_SOURCE_TEXT[outcome.time_source]})"
+    return f"tệp mới nhất trong {count} tệp của đơn vị, {when}" if count > 1 else when
+
+
+def _replace(outcome: FileOutcome, **changes: object) -> FileOutcome:
+    return FileOutcome(**{**outcome.__dict__, **changes})
+
+
+def local_text(moment: dt.datetime | None, zone: dt.tzinfo | None = None) -> str:
+    """'08/11/2023 14:05' in the given zone (or as stored)."""
+    if moment is None:
+        return "không rõ"
+    return (moment.astimezone(zone) if zone else moment).strftime("%d/%m/%Y %H:%M")
+
+
+def merge_units(campaign: Campaign, outcomes: list[FileOutcome]) -> tuple[UnitOutcome, ...]:
+    """One outcome per roster unit, ranked."""
+    used = {o.unit_code: o for o in outcomes if o.verdict == USED}
+    units = [_unit_outcome(campaign, unit, used.get(unit.code)) for unit in campaign.units]
+    return rank_units(campaign, units)
+
+
+def _unit_outcome(campaign: Campaign, unit: Unit, file: FileOutcome | None) -> UnitOutcome:
+    if file is None or file.submission is None:
+        forms = tuple(FormOutcome(f.id, MISSING, None, ()) for f in campaign.forms_for(unit))
+        return UnitOutcome(unit, None, None, forms)
+    sub = file.submission
+    late = file.saved_at is not None and file.saved_at >= campaign.deadline_at
+    forms = tuple(_form_outcome(campaign, form, sub) for form in campaign.forms_for(unit))
+    return UnitOutcome(unit, file, late, forms)
+
+
+def _form_outcome(campaign: Campaign, form, sub: Submission) -> FormOutcome:
+    result = next((r for r in sub.forms if r.form_id == form.id and r.sheet), None)
+    file_errors = tuple(p for p in sub.problems if p.severity == ERROR and p.form == form.id)
+    if result is None:
+        return FormOutcome(form.id, INVALID, None, file_errors)
+    errors = tuple(p for p in sub.problems if p.severity == ERROR and p.sheet == result.sheet)
+    complete = result.complete or not isinstance(form, CriteriaSpec)
+    status = VALID if complete and not errors else INVALID
+    return FormOutcome(form.id, status, result, errors)
+
+
+def rank_units(campaign: Campaign, units: list[UnitOutcome]) -> tuple[UnitOutcome, ...]:
+    """Fill rank_in_group and rank_overall for every valid scored form."""
+    ranks: dict[tuple[str, str, str], int] = {}
+    for form in campaign.forms:
+        if not isinstance(form, CriteriaSpec):
+            continue
+        entries = [(u, u.form(form.id)) for u in units]
+        valid = [(u.unit, f.total) for u, f in entries if f is not None and f.total is not None]
+        for code, rank in competition_ranks(valid).items():
+            ranks[(form.id, "", code)] = rank
+        for group in campaign.groups:
+            in_group = [(unit, total) for unit, total in valid if unit.group == group.id]
+            for code, rank in competition_ranks(in_group).items():
+                ranks[(form.id, group.id, code)] = rank
+    return tuple(_with_ranks(u, ranks) for u in units)
+
+
+def _with_ranks(outcome: UnitOutcome, ranks: dict[tuple[str, str, str], int]) -> UnitOutcome:
+    code, group = outcome.unit.code, outcome.unit.group
+    forms = tuple(FormOutcome(f.form_id, f.status, f.result, f.errors,
+                              ranks.get((f.form_id, group, code)), ranks.get((f.form_id, "", code)))
+                  for f in outcome.forms)
+    return UnitOutcome(outcome.unit, outcome.file, outcome.late, forms)
+
+
+def competition_ranks(entries: list[tuple[Unit, Decimal]]) -> dict[str, int]:
+    """Rank by total, highest first; equal totals share a rank and the next rank skips (1, 2, 2, 4)."""
+    ordered = sorted(entries, key=lambda e: (-e[1], name_key(e[0].name)))
+    ranks, previous, rank = {}, None, 0
+    for position, (unit, total) in enumerate(ordered, start=1):
+        if total != previous:
+            rank, previous = position, total
+        ranks[unit.code] = rank
+    return ranks
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """Sort key for Vietnamese names: letters first without diacritics (đ after d), then exact."""
+    base = "".join(c for c in unicodedata.normalize("NFD", name.replace("đ", "dz").replace("Đ", "Dz"))
+                   if not unicodedata.combining(c))
+    return base.casefold(), name.casefold()
+
+
+def collect_issues(campaign: Campaign, outcomes: list[FileOutcome],
+                   units: tuple[UnitOutcome, ...]) -> tuple[IssueRow, ...]:
+    """Every problem to act on: rejected files, problems of counted files, late and missing units."""
+    rows: list[IssueRow] = []
+    for outcome in outcomes:
+        if outcome.verdict == REJECTED:
+            problems = [p for p in (outcome.submission.problems if outcome.submission else ())
+                        if p.code in IDENTITY_CODES]
+            rows.extend(IssueRow(outcome.unit_code, p) for p in problems)
+            if not problems:
+                rows.append(IssueRow(outcome.unit_code, make_problem(
+                    "FILE_REJECTED", file=outcome.found.rel, reason=outcome.reason)))
+    for unit_outcome in units:
+        unit = unit_outcome.unit
+        if unit_outcome.file is None:
+            rows.append(IssueRow(unit.code, make_problem("UNIT_MISSING", unit_name=unit.name,
+                                                         unit_code=unit.code)))
+            continue
+        file = unit_outcome.file
+        rows.extend(IssueRow(unit.code, p) for p in file.submission.problems)
+        if unit_outcome.late:
+            rows.append(IssueRow(unit.code, make_problem(
+                "SUB_LATE", file=file.found.rel, saved_at=local_text(file.saved_at, campaign.timezone),
+                source=TIME_SOURCE_TEXT[file.time_source],
+                deadline=f"00:00 ngày {campaign.deadline:%d/%m/%Y}")))
+    return tuple(rows)

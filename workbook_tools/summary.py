@@ -1,0 +1,584 @@
+"""The district summary workbook ``tong-hop.xlsx`` (xlsxwriter), in Vietnamese, printable.
+
+Sheets: Tổng hợp (one row per unit, counts per classification), one detail sheet per scored
+form (criteria x units, district average/min/max), Số liệu (figures per unit, per group, whole
+district), Biểu đồ (totals with the classification bands), Tình hình nộp (every unit and every
+file), Lỗi cần xử lý (every problem with where and how to fix it). Values are written as
+computed numbers, not formulas, so every spreadsheet shows them without recalculating. Text that
+came from a returned file is always written with ``write_string``: it can never become a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from workbook_tools.collect import Collection
+from workbook_tools.indicators import IndicatorSpec
+from workbook_tools.layout import text_height
+from workbook_tools.merge import (
+    EMBEDDED,
+    INVALID,
+    MISSING,
+    REJECTED,
+    SUPERSEDED,
+    USED,
+    VALID,
+    UnitOutcome,
+    local_text,
+    name_key,
+)
+from workbook_tools.problems import ERROR
+from workbook_tools.scoring import round2, section_total
+from workbook_tools.sheet_common import PAPER_A4
+from workbook_tools.spec import CriteriaSpec, Section, format_points
+from workbook_tools.styles import FONT, HEADER_FILL, SECTION_FILL
+
+STATUS_TEXT = {VALID: "Hợp lệ", INVALID: "Có lỗi", MISSING: "Chưa nộp"}
+VERDICT_TEXT = {USED: "Dùng", SUPERSEDED: "Bị thay thế", REJECTED: "Bị loại", "ignored": "Bỏ qua"}
+OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+           "default_format_properties": {"font_name": FONT, "font_size": 11}}
+MARGINS = {"left": 0.59, "right": 0.39, "top": 0.59, "bottom": 0.59}
+BAND_COLOURS = ("#C00000", "#ED7D31", "#7F7F7F", "#548235")
+
+
+@dataclass(frozen=True)
+class _Formats:
+    title: object
+    heading: object
+    subtitle: object
+    note: object
+    header: object
+    header_rotated: object
+    text: object
+    wrap: object
+    center: object
+    number: object
+    percent: object
+    group: object
+    section: object
+    section_number: object
+    bad: object
+
+
+def _formats(wb: xlsxwriter.Workbook) -> _Formats:
+    cell = {"border": 1, "valign": "vcenter"}
+    return _Formats(
+        title=wb.add_format({"bold": True, "font_size": 14, "align": "center"}),
+        heading=wb.add_format({"bold": True, "font_size": 13}),
+        subtitle=wb.add_format({"italic": True, "align": "center"}),
+        note=wb.add_format({"italic": True, "font_size": 10, "text_wrap": True, "valign": "top"}),
+        header=wb.add_format({**cell, "bold": True, "text_wrap": True, "align": "center",
+                              "bg_color": HEADER_FILL}),
+        header_rotated=wb.add_format({**cell, "bold": True, "rotation": 90, "align": "center",
+                                      "bg_color": HEADER_FILL, "font_size": 10}),
+        text=wb.add_format(cell),
+        wrap=wb.add_format({**cell, "text_wrap": True}),
+        center=wb.add_format({**cell, "align": "center"}),
+        number=wb.add_format({**cell, "align": "center", "num_format": "General"}),
+        percent=wb.add_format({**cell, "align": "center", "num_format": "0%"}),
+        group=wb.add_format({**cell, "bold": True, "bg_color": SECTION_FILL}),
+        section=wb.add_format({**cell, "bold": True, "text_wrap": True, "bg_color": SECTION_FILL}),
+        section_number=wb.add_format({**cell, "bold": True, "align": "center", "bg_color": SECTION_FILL}),
+        bad=wb.add_format({**cell, "font_color": "#C00000", "text_wrap": True}),
+    )
+
+
+def write_summary(collection: Collection, path: Path) -> None:
+    """Write the summary workbook to path."""
+    wb = xlsxwriter.Workbook(str(path), OPTIONS)
+    fm = _formats(wb)
+    campaign = collection.campaign
+    wb.set_properties({"title": f"Tổng hợp: {campaign.name}", "author": campaign.receiving_office,
+                       "created": collection.run_at.replace(tzinfo=None)})
+    scored = [f for f in campaign.forms if isinstance(f, CriteriaSpec)]
+    _overview(wb.add_worksheet("Tổng hợp"), fm, collection, scored)
+    for spec in scored:
+        _detail(wb.add_worksheet(f"Chi tiết {spec.short_name}"[:31]), fm, collection, spec)
+    for spec in campaign.forms:
+        if isinstance(spec, IndicatorSpec):
+            _figures(wb.add_worksheet(spec.sheet_name[:31]), fm, collection, spec)
+    _charts(wb, wb.add_worksheet("Biểu đồ"), fm, collection, scored)
+    _submissions(wb.add_worksheet("Tình hình nộp"), fm, collection)
+    _issues(wb.add_worksheet("Lỗi cần xử lý"), fm, collection)
+    wb.close()
+
+
+def _fit(ws: Worksheet, row: int, cells: list[tuple[str, float]], minimum: float = 15.0,
+         bold: bool = False) -> None:
+    """Set a row tall enough for its wrapped texts (xlsxwriter cannot autofit rows)."""
+    height = max([minimum] + [text_height(text.replace("/", "/\n"), width * 0.9, 11, bold=bold)
+                              for text, width in cells if text])
+    ws.set_row(row, height)
+
+
+def _page(ws: Worksheet, header_row: int, last_col: int, last_row: int) -> None:
+    ws.set_paper(PAPER_A4)
+    ws.set_landscape()
+    ws.set_margins(**MARGINS)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.print_area(0, 0, max(last_row, header_row), last_col)
+    ws.set_footer('&L&"Times New Roman"&9&A&C&"Times New Roman"&9Trang &P/&N')
+
+
+def _head(ws: Worksheet, fm: _Formats, collection: Collection, title: str, last_col: int) -> int:
+    """Title block; returns the next free row."""
+    campaign = collection.campaign
+    ws.merge_range(0, 0, 0, last_col, title, fm.title)
+    ws.merge_range(1, 0, 1, last_col, campaign.name, fm.subtitle)
+    ws.merge_range(2, 0, 2, last_col,
+                   f"{campaign.receiving_office} tổng hợp lúc {local_text(collection.run_at)} "
+                   f"(hạn nộp: trước ngày {campaign.deadline:%d/%m/%Y}).", fm.subtitle)
+    return 4
+
+
+def _sorted_units(collection: Collection, form_id: str | None) -> list[UnitOutcome]:
+    """Units by group (campaign order), then rank for form_id, unranked by name."""
+    groups = {g.id: i for i, g in enumerate(collection.campaign.groups)}
+
+    def key(u: UnitOutcome):
+        form = u.form(form_id) if form_id else None
+        rank = form.rank_in_group if form and form.rank_in_group else 10 ** 6
+        return groups[u.unit.group], rank, name_key(u.unit.name)
+    return sorted(collection.units, key=key)
+
+
+def _needs(outcome: UnitOutcome, collection: Collection) -> str:
+    """What must be fixed, in a few words."""
+    if outcome.file is None:
+        return "Chưa nộp: liên hệ đơn vị."
+    errors = [r.problem for r in collection.issues
+              if r.unit_code == outcome.unit.code and r.problem.severity == ERROR]
+    if not errors:
+        return ""
+    shown = "; ".join(f"{p.sheet} ô {p.cell}: {p.message}" if p.cell else p.message for p in errors[:3])
+    more = "; ... (xem trang Lỗi cần xử lý)" if len(errors) > 3 else ""
+    return f"{len(errors)} lỗi. {shown}{more}"
+
+
+def _overview(ws: Worksheet, fm: _Formats, collection: Collection, scored: list[CriteriaSpec]) -> None:
+    campaign = collection.campaign
+    per_form = 4
+    last_col = 3 + per_form * len(scored) + 3
+    row = _head(ws, fm, collection, "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ, XẾP LOẠI", last_col)
+    for spec in scored:
+        ws.merge_range(row, 0, row, last_col, f"Thang xếp loại {spec.short_name}: {spec.bands.describe()}.",
+                       fm.note)
+        row += 1
+    row += 1
+    header = row
+    for col, label in enumerate(("STT", "Mã", "Đơn vị", "Tình trạng")):
+        ws.merge_range(header, col, header + 1, col, label, fm.header)
+    col = 4
+    for spec in scored:
+        ws.merge_range(header, col, header, col + per_form - 1, spec.short_name, fm.header)
+        for offset, label in enumerate(("Tổng điểm", "Xếp loại", "Hạng trong nhóm", "Hạng chung")):
+            ws.write_string(header + 1, col + offset, label, fm.header)
+        col += per_form
+    for offset, label in enumerate(("Nộp muộn", "Tệp được dùng", "Cần sửa")):
+        ws.merge_range(header, col + offset, header + 1, col + offset, label, fm.header)
+    row = header + 2
+    first_form = scored[0].id if scored else None
+    number = 0
+    for group in campaign.groups:
+        members = [u for u in _sorted_units(collection, first_form) if u.unit.group == group.id]
+        if not members:
+            continue
+        ws.merge_range(row, 0, row, last_col, group.label, fm.group)
+        row += 1
+        for outcome in members:
+            number += 1
+            _overview_row(ws, fm, row, number, outcome, collection, scored)
+            row += 1
+    ws.autofilter(header + 1, 0, row - 1, last_col)
+    ws.freeze_panes(header + 2, 3)
+    for index, width in enumerate(_overview_widths(scored)):
+        ws.set_column(index, index, width)
+    ws.set_row(header + 1, 45)
+    row = _counts(ws, fm, row + 1, collection, scored)
+    _page(ws, header + 1, last_col, row)
+
+
+def _overview_widths(scored: list[CriteriaSpec]) -> list[float]:
+    return [5, 8, 22, 9] + [8, 11, 8, 7] * len(scored) + [9, 32, 44]
+
+
+def _overview_row(ws, fm, row, number, outcome: UnitOutcome, collection, scored) -> None:
+    unit = outcome.unit
+    ws.write_number(row, 0, number, fm.center)
+    ws.write_string(row, 1, unit.code, fm.center)
+    ws.write_string(row, 2, unit.name, fm.wrap)
+    ws.write_string(row, 3, STATUS_TEXT[outcome.status], fm.center if outcome.status == VALID else fm.bad)
+    col = 4
+    for spec in scored:
+        form = outcome.form(spec.id)
+        if form is not None and form.total is not None:
+            ws.write_number(row, col, float(form.total), fm.number)
+            ws.write_string(row, col + 1, form.classification or "", fm.center)
+            ws.write_number(row, col + 2, form.rank_in_group, fm.number)
+            ws.write_number(row, col + 3, form.rank_overall, fm.number)
+        else:
+            ws.write_blank(row, col, None, fm.number)
+            text = "Chưa nộp" if outcome.file is None else "Chưa xếp loại (có lỗi)"
+            ws.write_string(row, col + 1, text, fm.bad)
+            ws.write_blank(row, col + 2, None, fm.number)
+            ws.write_blank(row, col + 3, None, fm.number)
+        col += 4
+    late = "" if outcome.late is None else ("Muộn" if outcome.late else "Đúng hạn")
+    ws.write_string(row, col, late, fm.bad if outcome.late else fm.center)
+    file, needs = outcome.file.found.rel if outcome.file else "", _needs(outcome, collection)
+    ws.write_string(row, col + 1, file, fm.wrap)
+    ws.write_string(row, col + 2, needs, fm.bad)
+    widths = _overview_widths(scored)
+    _fit(ws, row, [(unit.name, widths[2]), (file, widths[-2]), (needs, widths[-1]),
+                   ("Chưa xếp loại (có lỗi)" if outcome.status != VALID else "", widths[5])])
+
+
+def _counts(ws: Worksheet, fm: _Formats, row: int, collection: Collection,
+            scored: list[CriteriaSpec]) -> int:
+    """Counts per classification and group, one small table per form; returns the last row."""
+    campaign = collection.campaign
+    for spec in scored:
+        labels = [b.label for b in spec.bands.items] + ["Có lỗi", "Chưa nộp", "Tổng số"]
+        ws.merge_range(row, 0, row, 2, f"Số đơn vị theo xếp loại {spec.short_name}", fm.header)
+        for offset, label in enumerate(labels):
+            ws.write_string(row, 3 + offset, label, fm.header)
+        row += 1
+        scopes = [(g.label, [u for u in collection.units if u.unit.group == g.id]) for g in campaign.groups]
+        scopes.append((f"Toàn {campaign.district}", list(collection.units)))
+        for label, members in scopes:
+            ws.merge_range(row, 0, row, 2, label, fm.wrap)
+            forms = [u.form(spec.id) for u in members if u.form(spec.id) is not None]
+            counts = [sum(f.classification == b.label for f in forms) for b in spec.bands.items]
+            counts += [sum(f.status == INVALID for f in forms), sum(f.status == MISSING for f in forms),
+                       len(forms)]
+            for offset, value in enumerate(counts):
+                ws.write_number(row, 3 + offset, value, fm.number)
+            row += 1
+        row += 1
+    return row
+
+
+def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaSpec) -> None:
+    """Criteria down, valid units across, with district average / lowest / highest / % of max."""
+    units = [u for u in _sorted_units(collection, spec.id)
+             if u.form(spec.id) is not None and u.form(spec.id).total is not None]
+    first_unit = 7
+    last_col = max(first_unit + len(units) - 1, first_unit)
+    row = _head(ws, fm, collection, f"KẾT QUẢ TỰ CHẤM TỪNG TIÊU CHÍ - {spec.short_name}", last_col)
+    ws.merge_range(row, 0, row, last_col,
+                   f"Chỉ gồm {len(units)} đơn vị có bảng {spec.short_name} hợp lệ. Cột 'Tỷ lệ đạt' = điểm "
+                   "trung bình / điểm chuẩn: tô đỏ là tiêu chí yếu nhất toàn huyện.", fm.note)
+    header = row + 2
+    labels = ("STT", spec.content_label, spec.max_label, "Trung bình", "Thấp nhất", "Cao nhất", "Tỷ lệ đạt")
+    for col, label in enumerate(labels):
+        ws.write_string(header, col, label, fm.header)
+    for offset, outcome in enumerate(units):
+        ws.write_string(header, first_unit + offset, outcome.unit.name, fm.header_rotated)
+    ws.set_row(header, 120)
+    row = header + 1
+    scores = [u.form(spec.id).result.scores for u in units]
+    ratio_rows = []
+    for node, depth in _walk(spec.sections):
+        is_section = isinstance(node, Section)
+        values = [section_total(node, s) if is_section else s.get(node.id) for s in scores]
+        ws.write_string(row, 0, node.stt, fm.section_number if is_section else fm.center)
+        ws.write_string(row, 1, ("   " * depth) + node.text, fm.section if is_section else fm.wrap)
+        _fit(ws, row, [(("   " * depth) + node.text, 46)], bold=is_section)
+        ws.write_number(row, 2, float(node.max), fm.section_number if is_section else fm.number)
+        _stats(ws, fm, row, values, node.max, is_section)
+        if not is_section:
+            ratio_rows.append(row)
+        for offset, value in enumerate(values):
+            _number(ws, row, first_unit + offset, value, fm.section_number if is_section else fm.number)
+        row += 1
+    totals = [u.form(spec.id).total for u in units]
+    ws.write_string(row, 0, "", fm.section_number)
+    ws.write_string(row, 1, spec.total_label, fm.section)
+    ws.write_number(row, 2, float(spec.total), fm.section_number)
+    _stats(ws, fm, row, totals, spec.total, True)
+    for offset, value in enumerate(totals):
+        _number(ws, row, first_unit + offset, value, fm.section_number)
+    for label, pick in ((spec.classification_label, lambda u: u.classification or ""),
+                        ("Hạng chung", lambda u: u.rank_overall)):
+        row += 1
+        ws.merge_range(row, 0, row, 6, label, fm.section)
+        for offset, outcome in enumerate(units):
+            value = pick(outcome.form(spec.id))
+            if isinstance(value, int):
+                ws.write_number(row, first_unit + offset, value, fm.number)
+            else:
+                ws.write_string(row, first_unit + offset, value, fm.header_rotated)
+    if ratio_rows:
+        for first, last in _runs(ratio_rows):
+            ws.conditional_format(first, 6, last, 6, {"type": "3_color_scale", "min_color": "#F8696B",
+                                                      "mid_color": "#FFEB84", "max_color": "#63BE7B"})
+    ws.set_column(0, 0, 6)
+    ws.set_column(1, 1, 48)
+    ws.set_column(2, 6, 8)
+    ws.set_column(first_unit, last_col, 5)
+    ws.freeze_panes(header + 1, 3)
+    _page(ws, header, last_col, row)
+
+
+def _walk(nodes, depth: int = 0):
+    for node in nodes:
+        yield node, depth
+        if isinstance(node, Section):
+            yield from _walk(node.items, depth + 1)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def _stats(ws, fm, row: int, values: list[Decimal | None], maximum: Decimal, bold: bool) -> None:
+    present = [v for v in values if v is not None]
+    fmt = fm.section_number if bold else fm.number
+    if not present:
+        for col in range(3, 7):
+            ws.write_blank(row, col, None, fmt)
+        return
+    average = round2(sum(present, Decimal(0)) / len(present))
+    ws.write_number(row, 3, float(average), fmt)
+    ws.write_number(row, 4, float(min(present)), fmt)
+    ws.write_number(row, 5, float(max(present)), fmt)
+    ws.write_number(row, 6, float(average / maximum), fm.percent)
+
+
+def _number(ws, row: int, col: int, value: Decimal | None, fmt) -> None:
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_number(row, col, float(value), fmt)
+
+
+def _figures(ws: Worksheet, fm: _Formats, collection: Collection, spec: IndicatorSpec) -> None:
+    """Figures down; district, groups and every counted unit across."""
+    campaign = collection.campaign
+    counted = [u for u in collection.units if u.form(spec.id) is not None and u.form(spec.id).result]
+    valid = [u for u in counted if u.form(spec.id).status == VALID]
+    scopes = [(f"Toàn {campaign.district}", valid)]
+    scopes += [(g.label, [u for u in valid if u.unit.group == g.id]) for g in campaign.groups]
+    first_unit = 3 + len(scopes)
+    last_col = first_unit + max(len(counted), 1) - 1
+    row = _head(ws, fm, collection, f"{spec.titles(campaign.year)[0]}", last_col)
+    ws.merge_range(row, 0, row, last_col,
+                   f"Cột cộng chỉ tính {len(valid)} đơn vị có trang {spec.sheet_name} hợp lệ; chỉ tiêu "
+                   "Có/Không ghi số đơn vị trả lời 'Có'. Các cột sau là số liệu từng đơn vị đã nộp.", fm.note)
+    header = row + 2
+    for col, label in enumerate(["STT", "Chỉ tiêu", "Đơn vị tính"] + [s[0] for s in scopes]):
+        ws.write_string(header, col, label, fm.header)
+    for offset, outcome in enumerate(counted):
+        name = outcome.unit.name + ("" if outcome.form(spec.id).status == VALID else " (có lỗi)")
+        ws.write_string(header, first_unit + offset, name, fm.header_rotated)
+    ws.set_row(header, 120)
+    row = header + 1
+    for group in spec.groups:
+        ws.write_string(row, 0, group.stt, fm.section_number)
+        ws.merge_range(row, 1, row, last_col, group.title, fm.section)
+        row += 1
+        for indicator in group.items:
+            ws.write_string(row, 0, indicator.stt, fm.center)
+            ws.write_string(row, 1, indicator.label, fm.wrap)
+            _fit(ws, row, [(indicator.label, 46)])
+            ws.write_string(row, 2, indicator.unit or ("Có/Không" if indicator.type == "bool" else ""), fm.center)
+            for offset, (_, members) in enumerate(scopes):
+                _aggregate(ws, fm, row, 3 + offset, indicator, [u.form(spec.id).result.figures for u in members])
+            for offset, outcome in enumerate(counted):
+                _figure_cell(ws, fm, row, first_unit + offset, outcome.form(spec.id).result.figures.get(indicator.id))
+            row += 1
+    ws.set_column(0, 0, 5)
+    ws.set_column(1, 1, 46)
+    ws.set_column(2, 2, 10)
+    ws.set_column(3, 2 + len(scopes), 11)
+    ws.set_column(first_unit, last_col, 6)
+    ws.freeze_panes(header + 1, 3)
+    _page(ws, header, last_col, row - 1)
+
+
+def _aggregate(ws, fm, row: int, col: int, indicator, figures: list[dict]) -> None:
+    values = [f.get(indicator.id) for f in figures if f.get(indicator.id) is not None]
+    if indicator.type == "int":
+        ws.write_number(row, col, sum(values), fm.number)
+    elif indicator.type == "bool":
+        ws.write_number(row, col, sum(1 for v in values if v is True), fm.number)
+    else:
+        ws.write_blank(row, col, None, fm.number)
+
+
+def _figure_cell(ws, fm, row: int, col: int, value: object) -> None:
+    if value is None:
+        ws.write_blank(row, col, None, fm.number)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "Có" if value else "Không", fm.center)
+    elif isinstance(value, dt.date):
+        ws.write_string(row, col, value.strftime("%d/%m/%Y"), fm.center)
+    else:
+        ws.write_number(row, col, value, fm.number)
+
+
+def _charts(wb, ws: Worksheet, fm: _Formats, collection: Collection, scored: list[CriteriaSpec]) -> None:
+    """Per scored form: the valid units' totals, highest first, with the band thresholds as lines."""
+    ws.write_string(0, 0, "BIỂU ĐỒ TỔNG ĐIỂM CÁC ĐƠN VỊ (chỉ đơn vị có bảng hợp lệ), "
+                    "từ cao xuống thấp, với ngưỡng các mức xếp loại", fm.heading)
+    top = 2
+    col = 0
+    for spec in scored:
+        units = sorted(((u.unit.name, u.form(spec.id).total) for u in collection.units
+                        if u.form(spec.id) is not None and u.form(spec.id).total is not None),
+                       key=lambda e: (-e[1], name_key(e[0])))
+        bands = [b for b in spec.bands.items if b.min > 0]
+        ws.set_row(top, 45)
+        ws.write_string(top, col, "Đơn vị", fm.header)
+        ws.write_string(top, col + 1, f"{spec.short_name}: tổng điểm", fm.header)
+        for offset, band in enumerate(bands):
+            ws.write_string(top, col + 2 + offset, f"Mức {band.label} (từ {format_points(band.min)})", fm.header)
+        for index, (name, total) in enumerate(units, start=1):
+            ws.write_string(top + index, col, name, fm.text)
+            ws.write_number(top + index, col + 1, float(total), fm.number)
+            for offset, band in enumerate(bands):
+                ws.write_number(top + index, col + 2 + offset, float(band.min), fm.number)
+        ws.set_column(col, col, 30)
+        ws.set_column(col + 1, col + 1 + len(bands), 10)
+        if units:
+            last = top + len(units)
+            chart = wb.add_chart({"type": "column"})
+            chart.add_series({"name": [ws.name, top, col + 1],
+                              "categories": [ws.name, top + 1, col, last, col],
+                              "values": [ws.name, top + 1, col + 1, last, col + 1],
+                              "fill": {"color": "#4472C4"}, "gap": 40})
+            lines = wb.add_chart({"type": "line"})
+            for offset, band in enumerate(bands):
+                lines.add_series({"name": [ws.name, top, col + 2 + offset],
+                                  "categories": [ws.name, top + 1, col, last, col],
+                                  "values": [ws.name, top + 1, col + 2 + offset, last, col + 2 + offset],
+                                  "line": {"color": BAND_COLOURS[offset % len(BAND_COLOURS)],
+                                           "dash_type": "dash", "width": 1.5},
+                                  "marker": {"type": "none"}})
+            chart.combine(lines)
+            chart.set_title({"name": f"Tổng điểm {spec.short_name} và các mức xếp loại",
+                             "name_font": {"name": FONT, "size": 12}})
+            chart.set_y_axis({"min": 0, "max": float(spec.total), "major_gridlines": {"visible": True}})
+            chart.set_x_axis({"num_font": {"rotation": -60, "name": FONT, "size": 8}})
+            chart.set_legend({"position": "top", "font": {"name": FONT, "size": 9}})
+            chart.set_size({"width": 960, "height": 600})
+            ws.insert_chart(top, col + 3 + len(bands), chart)
+        top += max(len(units), 30) + 4
+    ws.set_paper(PAPER_A4)
+    ws.set_landscape()
+    ws.set_margins(**MARGINS)
+    ws.fit_to_pages(1, 0)
+
+
+def _submissions(ws: Worksheet, fm: _Formats, collection: Collection) -> None:
+    """The roster with what came in, then every file found with its verdict."""
+    campaign = collection.campaign
+    last_col = 10
+    row = _head(ws, fm, collection, "TÌNH HÌNH NỘP BIỂU MẪU", last_col)
+    ws.merge_range(row, 0, row, last_col,
+                   f"Nộp muộn: tệp được lưu từ 00:00 ngày {campaign.deadline:%d/%m/%Y} trở đi (giờ "
+                   f"{campaign.timezone}). Thời gian lưu lấy từ tệp (Excel, LibreOffice, WPS ghi khi lưu); "
+                   "nếu tệp không có thì lấy thời gian sửa đổi của tệp trong thư mục. "
+                   f"Thư mục nhận: {collection.inbox}.", fm.note)
+    ws.set_row(row, 30)
+    header = row + 2
+    labels = ("STT", "Mã", "Đơn vị", "Nhóm", "Tình trạng", "Nộp muộn", "Lưu lúc", "Theo",
+              "Tệp được dùng", "Số tệp khác", "SHA-256")
+    for col, label in enumerate(labels):
+        ws.write_string(header, col, label, fm.header)
+    row = header + 1
+    others: dict[str, int] = {}
+    for outcome in collection.files:
+        if outcome.verdict == SUPERSEDED:
+            others[outcome.unit_code] = others.get(outcome.unit_code, 0) + 1
+    for number, outcome in enumerate(collection.units, start=1):
+        file = outcome.file
+        status = {VALID: "Đã nhận, hợp lệ", INVALID: "Đã nhận, có lỗi", MISSING: "Chưa nộp"}[outcome.status]
+        ws.write_number(row, 0, number, fm.center)
+        ws.write_string(row, 1, outcome.unit.code, fm.center)
+        ws.write_string(row, 2, outcome.unit.name, fm.wrap)
+        ws.write_string(row, 3, campaign.group(outcome.unit.group).label, fm.wrap)
+        ws.write_string(row, 4, status, fm.center if outcome.status == VALID else fm.bad)
+        late = "" if outcome.late is None else ("Muộn" if outcome.late else "Đúng hạn")
+        ws.write_string(row, 5, late, fm.bad if outcome.late else fm.center)
+        ws.write_string(row, 6, local_text(file.saved_at, campaign.timezone) if file else "", fm.center)
+        ws.write_string(row, 7, ("trong tệp" if file.time_source == EMBEDDED else "tệp") if file else "", fm.center)
+        ws.write_string(row, 8, file.found.rel if file else "", fm.wrap)
+        ws.write_number(row, 9, others.get(outcome.unit.code, 0), fm.number)
+        ws.write_string(row, 10, file.found.sha256 if file else "", fm.text)
+        _fit(ws, row, [(outcome.unit.name, 24), (campaign.group(outcome.unit.group).label, 14),
+                       (file.found.rel if file else "", 30)])
+        row += 1
+    ws.autofilter(header, 0, row - 1, last_col)
+    row += 1
+    ws.merge_range(row, 0, row, last_col, f"Mọi tệp tìm thấy trong thư mục nhận ({len(collection.files)} tệp)",
+                   fm.group)
+    row += 1
+    for col, label in enumerate(("STT", "Kết quả", "Mã đơn vị", "Tệp", "", "", "", "", "Lý do", "", "SHA-256")):
+        if label:
+            ws.write_string(row, col, label, fm.header)
+    ws.merge_range(row, 3, row, 7, "Tệp", fm.header)
+    ws.merge_range(row, 8, row, 9, "Lý do", fm.header)
+    row += 1
+    for number, outcome in enumerate(collection.files, start=1):
+        ws.write_number(row, 0, number, fm.center)
+        ws.write_string(row, 1, VERDICT_TEXT[outcome.verdict],
+                        fm.center if outcome.verdict in (USED, SUPERSEDED) else fm.bad)
+        ws.write_string(row, 2, outcome.unit_code, fm.center)
+        ws.merge_range(row, 3, row, 7, outcome.found.rel, fm.wrap)
+        ws.merge_range(row, 8, row, 9, outcome.reason, fm.wrap)
+        ws.write_string(row, 10, outcome.found.sha256, fm.text)
+        _fit(ws, row, [(outcome.found.rel, 60), (outcome.reason, 36)])
+        row += 1
+    for col, width in enumerate((5, 8, 24, 14, 14, 9, 15, 9, 30, 8, 66)):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(header + 1, 3)
+    _page(ws, header, last_col, row - 1)
+
+
+def _issues(ws: Worksheet, fm: _Formats, collection: Collection) -> None:
+    """Every problem: unit, file, sheet, cell, value, what is wrong, how to fix it."""
+    names = {u.code: u.name for u in collection.campaign.units}
+    last_col = 10
+    row = _head(ws, fm, collection, "CÁC LỖI VÀ CẢNH BÁO CẦN XỬ LÝ", last_col)
+    errors = sum(r.problem.severity == ERROR for r in collection.issues)
+    ws.merge_range(row, 0, row, last_col,
+                   f"{errors} lỗi (phải sửa trước khi xếp hạng) và {len(collection.issues) - errors} cảnh báo "
+                   "(nên kiểm tra). Lọc theo cột 'Mức' hoặc 'Đơn vị'.", fm.note)
+    header = row + 2
+    labels = ("STT", "Mức", "Mã lỗi", "Mã đơn vị", "Đơn vị", "Tệp", "Trang", "Ô", "Giá trị",
+              "Nội dung", "Cách sửa")
+    for col, label in enumerate(labels):
+        ws.write_string(header, col, label, fm.header)
+    row = header + 1
+    for number, item in enumerate(collection.issues, start=1):
+        p = item.problem
+        fmt = fm.bad if p.severity == ERROR else fm.wrap
+        ws.write_number(row, 0, number, fm.center)
+        ws.write_string(row, 1, "Lỗi" if p.severity == ERROR else "Cảnh báo", fmt)
+        ws.write_string(row, 2, p.code, fm.text)
+        ws.write_string(row, 3, item.unit_code, fm.center)
+        ws.write_string(row, 4, names.get(item.unit_code, ""), fm.wrap)
+        for col, text in ((5, p.file), (6, p.sheet), (7, p.cell), (8, p.value), (9, p.message), (10, p.fix)):
+            ws.write_string(row, col, text, fm.wrap if col != 7 else fm.center)
+        _fit(ws, row, [(p.file, 24), (p.message, 50), (p.fix, 40), (p.value, 10),
+                       (names.get(item.unit_code, ""), 18)])
+        row += 1
+    ws.autofilter(header, 0, max(row - 1, header), last_col)
+    for col, width in enumerate((5, 9, 23, 9, 18, 24, 10, 6, 10, 50, 40)):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(header + 1, 0)
+    _page(ws, header, last_col, row - 1)
