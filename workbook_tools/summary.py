@@ -112,7 +112,7 @@ def write_summary(collection: Collection, path: Path) -> None:
 def _fit(ws: Worksheet, row: int, cells: list[tuple[str, float]], minimum: float = 15.0,
          bold: bool = False) -> None:
     """Set a row tall enough for its wrapped texts (xlsxwriter cannot autofit rows)."""
-    height = max([minimum] + [text_height(text.replace("/", "/\n"), width * 0.9, 11, bold=bold)
+    height = max([minimum] + [text_height(text.replace("/", "/\n"), width * 0.9, 12, bold=bold)
                               for text, width in cells if text])
     ws.set_row(row, height)
 
@@ -309,6 +309,8 @@ def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaS
                         ("Hạng chung", lambda u: u.rank_overall)):
         row += 1
         ws.merge_range(row, 0, row, 6, label, fm.section)
+        if label == spec.classification_label:
+            ws.set_row(row, 62)
         for offset, outcome in enumerate(units):
             value = pick(outcome.form(spec.id))
             if isinstance(value, int):
@@ -322,7 +324,7 @@ def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaS
     ws.set_column(0, 0, 6)
     ws.set_column(1, 1, 48)
     ws.set_column(2, 6, 8)
-    ws.set_column(first_unit, last_col, 5)
+    ws.set_column(first_unit, last_col, 6.5)
     ws.freeze_panes(header + 1, 3)
     _page(ws, header, last_col, row)
 
