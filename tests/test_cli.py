@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 import sys
 
@@ -42,14 +43,31 @@ def test_top_level_help():
 def test_generate_sample(tmp_path):
     result = run("generate", SAMPLE, "--out", tmp_path)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
+    lines = result.output.splitlines()
+    assert lines[:3] == [
         "Đã tạo 35 biểu mẫu cho đợt 'Đánh giá, xếp loại việc thực hiện QCDC và công tác dân vận "
         "chính quyền năm 2023'.",
         f"Thư mục: {tmp_path}",
         f"Danh sách tệp và mã SHA-256: {tmp_path / 'manifest.csv'}",
     ]
+    assert all(line.startswith("Đã tạo khóa bí mật ") for line in lines[3:])  # only on the first run
     rows = list(csv.DictReader((tmp_path / "manifest.csv").open(encoding="utf-8-sig")))
     assert len(rows) == 35 and len(list(tmp_path.glob("*.xlsx"))) == 35
+
+
+def test_generate_creates_the_secret_key_once(tmp_path):
+    campaign_dir = tmp_path / "dot"
+    shutil.copytree(SAMPLE.parent, campaign_dir)
+    (campaign_dir / "campaign.yaml").write_text((SAMPLE.read_text(encoding="utf-8")).replace(
+        "../../criteria_specs/", str(SAMPLE.parent.parent.parent / "criteria_specs") + "/"), encoding="utf-8")
+    (campaign_dir / "khoa-bi-mat.key").unlink(missing_ok=True)
+    first = run("generate", campaign_dir / "campaign.yaml", "--out", tmp_path / "a", "--unit", "03550")
+    key_file = campaign_dir / "khoa-bi-mat.key"
+    assert f"Đã tạo khóa bí mật {key_file}" in first.output
+    assert key_file.stat().st_mode & 0o077 == 0  # readable by its owner only
+    key = key_file.read_text()
+    second = run("generate", campaign_dir / "campaign.yaml", "--out", tmp_path / "b", "--unit", "03550")
+    assert "khóa bí mật" not in second.output and key_file.read_text() == key
 
 
 def test_generate_one_unit(tmp_path):

@@ -216,7 +216,7 @@ def test_issues_name_code_and_cell(collected, campaign):
         "error", "03490", "QCDC", layout.score_cell("b.2"))
     assert "Cách sửa:" in blank["message"] and blank["file"] == "email/03490.xlsx"
     codes = {r["code"] for r in rows}
-    assert {"WB_OTHER_CAMPAIGN", "WB_UNKNOWN_UNIT", "FILE_REJECTED", "UNIT_MISSING", "SUB_LATE",
+    assert {"WB_OTHER_CAMPAIGN", "WB_SIGNATURE_BAD", "FILE_REJECTED", "UNIT_MISSING", "SUB_LATE",
             "WB_FILENAME_OTHER_UNIT"} <= codes
     assert "SCORE_OUT_OF_RANGE" not in codes  # only in the superseded file
     assert sum(r["code"] == "UNIT_MISSING" for r in rows) == 28
@@ -363,7 +363,7 @@ def test_demo_command(tmp_path):
     assert "Tệp trong thư mục nhận: 37 (dùng 34, thay thế 1, loại 0, bỏ qua 2)." in result.output
     _, issues = read_csv(tmp_path / "demo" / "tong-hop" / "issues.csv")
     assert {r["code"] for r in issues} == {"SCORE_BLANK", "SCORE_TEXT", "SCORE_OUT_OF_RANGE",
-                                           "UNIT_MISSING", "SUB_LATE"}
+                                           "UNIT_MISSING", "SUB_LATE", "WB_FILE_ID_SHARED"}
     again = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert again.exit_code == 0 and "Đã nhận 34/35 đơn vị" in again.output
     other = tmp_path / "khac"

@@ -5,4 +5,4 @@ the collector (later) reads the returned files back and merges them.
 """
 
 __version__ = "0.1.0"
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from workbook_tools.indicators import IndicatorSpec
 from workbook_tools.problems import Problem, WorkbookToolsError, make_problem, nfc
-from workbook_tools.spec import CriteriaSpec, ID_PATTERN, load_spec
+from workbook_tools.spec import ID_PATTERN, CriteriaSpec, load_spec
+from workbook_tools.xlsx_read import Limits
 from workbook_tools.yamlio import Fields, load_yaml, read_text
 
 Form = CriteriaSpec | IndicatorSpec
@@ -67,10 +68,17 @@ class Campaign:
     request: str
     submit_instructions: str
     sheet_password: str
+    max_file_mb: float
+    secret_key_file: str
     groups: tuple[Group, ...]
     forms: tuple[Form, ...]
     units: tuple[Unit, ...]
     source_file: str
+
+    @property
+    def limits(self) -> Limits:
+        """Bounds a returned workbook must stay within (file size from ``max_file_mb``)."""
+        return Limits(max_file_bytes=int(self.max_file_mb * 1_000_000))
 
     @property
     def deadline_at(self) -> dt.datetime:
@@ -108,6 +116,8 @@ def load_campaign(path: Path | str) -> Campaign:
         request=top.text("request"),
         submit_instructions=top.text("submit_instructions"),
         sheet_password=top.text("sheet_password"),
+        max_file_mb=_read_size(top, "max_file_mb"),
+        secret_key_file=str((path.parent / top.text("secret_key_file", "khoa-bi-mat.key")).resolve()),
     )
     top.finish()
     if values["id"] and not ID_PATTERN.match(values["id"]):
@@ -162,6 +172,16 @@ def _read_date(top: Fields, key: str) -> dt.date:
                                          key=key, expected="một ngày dạng 2023-11-09",
                                          value=value))
         return dt.date(1970, 1, 1)
+
+
+def _read_size(top: Fields, key: str) -> float:
+    """The per-file size cap in MB (optional, 20 by default; between 1 and 200)."""
+    value = top.number(key, 20.0)
+    if not 1 <= value <= 200:
+        top.problems.append(make_problem("VALUE_TYPE", file=top.file, line=top.line_of(key), key=key,
+                                         expected="một số từ 1 đến 200 (MB)", value=value))
+        return 20.0
+    return value
 
 
 def _read_offset(top: Fields, key: str) -> dt.timezone:

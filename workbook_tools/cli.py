@@ -69,6 +69,9 @@ def generate(campaign: Path, out_dir: Path | None, units: tuple[str, ...]) -> No
     click.echo(f"Đã tạo {len(result.files)} biểu mẫu cho đợt '{result.campaign.name}'.")
     click.echo(f"Thư mục: {result.out_dir}")
     click.echo(f"Danh sách tệp và mã SHA-256: {result.manifest}")
+    if result.key_created:
+        click.echo(f"Đã tạo khóa bí mật {result.key_file}: giữ kín, không gửi cho đơn vị; cần tệp này "
+                   "khi tổng hợp để phát hiện tệp bị sửa mã đơn vị.")
 
 
 @main.group(context_settings=CONTEXT)
@@ -107,9 +110,11 @@ def check(files: tuple[Path, ...], campaign_path: Path, as_json: bool) -> None:
     (Check returned files one by one; exit 1 if any file has errors.)
     """
     try:
-        campaign, submissions = check_files(campaign_path, list(files))
+        campaign, submissions, notes = check_files(campaign_path, list(files))
     except WorkbookToolsError as exc:
         raise ProblemsError(exc) from exc
+    for note in notes:
+        click.echo(note.render(), err=True)
     if as_json:
         payload = [submission_json(campaign, s) for s in submissions]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from workbook_tools.campaign import Campaign, load_campaign
 from workbook_tools.fileio import StagedOutputs, write_csv_to
-from workbook_tools.inbox import CANDIDATE, scan_inbox
+from workbook_tools.inbox import CANDIDATE, FoundFile, read_candidate, scan_inbox
 from workbook_tools.merge import (
     INVALID,
     MISSING,
@@ -32,6 +32,7 @@ from workbook_tools.merge import (
     merge_units,
 )
 from workbook_tools.problems import ERROR, WorkbookToolsError, make_problem
+from workbook_tools.signing import campaign_key
 from workbook_tools.spec import CriteriaSpec
 from workbook_tools.validate import Submission, check_file
 
@@ -106,17 +107,32 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None) -
     if not inbox.is_dir():
         raise WorkbookToolsError([make_problem("CLI_INBOX_MISSING", path=str(inbox))])
     run_at = dt.datetime.now(campaign.timezone).replace(microsecond=0)
-    found = scan_inbox(inbox)
+    key, notes = campaign_key(Path(campaign.secret_key_file))
+    found = scan_inbox(inbox, campaign.limits.max_file_bytes)
     candidates = [f for f in found if f.kind == CANDIDATE]
     checked: dict[str, Submission] = {}
     for index, item in enumerate(candidates, start=1):
-        checked[item.rel] = check_file(campaign, item.path, item.rel)
+        checked[item.rel] = _check_candidate(campaign, item, key)
         if progress:
             progress(index, len(candidates))
     outcomes = judge_files(campaign, found, checked)
     units = merge_units(campaign, outcomes)
-    issues = collect_issues(campaign, outcomes, units)
+    issues = tuple(IssueRow("", note) for note in notes) + collect_issues(campaign, outcomes, units)
     return Collection(campaign, inbox, run_at, tuple(outcomes), units, issues)
+
+
+def _check_candidate(campaign: Campaign, item: FoundFile, key: bytes | None) -> Submission:
+    """Check the exact bytes that were hashed; a file changed or vanished meanwhile is unreadable."""
+    try:
+        data = read_candidate(item)
+    except OSError as exc:
+        data, detail = None, f"không đọc được tệp ({exc.strerror or exc})"
+    else:
+        detail = "tệp bị thay đổi trong lúc đang đọc; chạy lại lệnh"
+    if data is None:
+        return Submission(item.path, None, None, {}, (),
+                          (make_problem("WB_UNREADABLE", file=item.rel, detail=detail),))
+    return check_file(campaign, item.path, item.rel, data, key)
 
 
 def write_outputs(collection: Collection, out: Path) -> list[Path]:

@@ -25,6 +25,7 @@ from workbook_tools.layout import plan_criteria
 from workbook_tools.sheet_criteria import write_criteria_sheet
 from workbook_tools.sheet_indicators import write_indicator_sheet
 from workbook_tools.sheet_instructions import write_instructions, write_meta_sheet
+from workbook_tools.signing import SIGNATURE_KEY, load_or_create_key, sign
 from workbook_tools.spec import CriteriaSpec
 from workbook_tools.styles import WORKBOOK_OPTIONS, make_styles
 
@@ -49,6 +50,8 @@ class GenerateResult:
     out_dir: Path
     files: tuple[GeneratedFile, ...]
     manifest: Path
+    key_file: Path
+    key_created: bool
 
 
 def default_out_dir(campaign: Campaign) -> Path:
@@ -62,6 +65,8 @@ def generate_campaign(campaign_path: Path | str, out_dir: Path | str | None = No
     campaign = load_campaign(campaign_path)
     out = Path(out_dir) if out_dir else default_out_dir(campaign)
     out.mkdir(parents=True, exist_ok=True)
+    key_file = Path(campaign.secret_key_file)
+    key, key_created = load_or_create_key(key_file)
     chosen = [u for u in campaign.units if not units or u.code in units]
     now = dt.datetime.now(dt.timezone.utc).astimezone()
     files = []
@@ -69,20 +74,23 @@ def generate_campaign(campaign_path: Path | str, out_dir: Path | str | None = No
         identity = FileIdentity(file_id=str(uuid.uuid4()), generated_at=now)
         path = out / unit_file_name(unit)
         with atomic_path(path) as tmp:
-            build_workbook(campaign, unit, identity, tmp)
+            build_workbook(campaign, unit, identity, tmp, key)
         files.append(GeneratedFile(unit=unit, path=path, sha256=sha256_file(path),
                                    file_id=identity.file_id))
     manifest = out / "manifest.csv"
     write_csv(manifest, MANIFEST_COLUMNS, [_manifest_row(campaign, f) for f in files])
-    return GenerateResult(campaign=campaign, out_dir=out, files=tuple(files), manifest=manifest)
+    return GenerateResult(campaign=campaign, out_dir=out, files=tuple(files), manifest=manifest,
+                          key_file=key_file, key_created=key_created)
 
 
-def build_workbook(campaign: Campaign, unit: Unit, identity: FileIdentity, path: Path) -> None:
-    """Write one unit's workbook to path."""
+def build_workbook(campaign: Campaign, unit: Unit, identity: FileIdentity, path: Path,
+                   key: bytes) -> None:
+    """Write one unit's workbook to path, its identity signed with the district key."""
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     styles = make_styles(wb)
     forms = campaign.forms_for(unit)
     meta = build_metadata(campaign, unit, identity)
+    meta[SIGNATURE_KEY] = sign(meta, key)
     layouts = {f.id: plan_criteria(f, campaign.year) for f in forms if isinstance(f, CriteriaSpec)}
     write_instructions(wb, styles, campaign, unit, layouts, identity.file_id)
     for form in forms:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from workbook_tools.embed import META_SHEET, property_name
 from workbook_tools.xlsx_read import Book
 
-KEYS = ("format", "template_version", "campaign_id", "unit_code", "file_id", "forms",
-        "generated_at")
+KEYS = ("format", "template_version", "campaign_id", "campaign_year", "unit_code", "unit_name",
+        "unit_group", "file_id", "generated_at", "forms", "signature")
 FORM_KEYS = ("version", "sha256", "sheet")
 
 
@@ -30,7 +30,7 @@ def read_identity(book: Book, form_ids: tuple[str, ...]) -> tuple[dict[str, str]
 
 
 def _sheet_meta(book: Book) -> dict[str, str]:
-    sheet = book.sheets.get(META_SHEET)
+    sheet = book.sheet(META_SHEET)
     if sheet is None:
         return {}
     meta = {}

@@ -27,6 +27,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".csv"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 @dataclass(frozen=True)
@@ -42,30 +43,46 @@ class FoundFile:
     mtime: dt.datetime | None
 
 
-def scan_inbox(inbox: Path) -> list[FoundFile]:
-    """Every file under the inbox (subfolders too), sorted by relative path."""
+def scan_inbox(inbox: Path, max_bytes: int = 20_000_000) -> list[FoundFile]:
+    """Every file under the inbox (subfolders too), sorted by relative path.
+
+    Folders are walked, not listed, except an unreadable folder and a folder named like a
+    workbook ('x.xlsx'), which get a verdict of their own. Files larger than max_bytes are
+    rejected without being read.
+    """
     found = []
-    for path in _walk(inbox):
-        found.append(_classify(inbox, path))
+    for path, is_dir in _walk(inbox, inbox):
+        found.append(_classify(inbox, path, max_bytes) if not is_dir else _folder(inbox, path))
     return sorted(found, key=lambda f: f.rel)
 
 
-def _walk(root: Path):
-    """Files and links under root, never following links; unreadable folders are yielded."""
+def _walk(root: Path, inbox: Path):
+    """(path, is_folder) for files, links and noteworthy folders under root; links never followed."""
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
-        yield root
+        if root != inbox:
+            yield root, True
         return
     for entry in entries:
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(path)
+            if Path(entry.name).suffix.lower() in WORKBOOK_SUFFIXES:
+                yield path, True
+            yield from _walk(path, inbox)
         else:
-            yield path
+            yield path, False
 
 
-def _classify(inbox: Path, path: Path) -> FoundFile:
+def _folder(inbox: Path, path: Path) -> FoundFile:
+    rel = nfc(path.relative_to(inbox).as_posix())
+    readable = os.access(path, os.R_OK | os.X_OK)
+    reason = ("là thư mục (có tên giống tệp bảng tính), không phải tệp; các tệp bên trong vẫn được đọc"
+              if readable else "thư mục không mở được (không có quyền đọc)")
+    return FoundFile(path, rel + "/", REJECTED, reason, "", 0, None)
+
+
+def _classify(inbox: Path, path: Path, max_bytes: int) -> FoundFile:
     rel = nfc(path.relative_to(inbox).as_posix())
     name = nfc(path.name)
     try:
@@ -87,6 +104,10 @@ def _classify(inbox: Path, path: Path) -> FoundFile:
     if name.lower() in SYSTEM_FILES:
         return FoundFile(**base, kind=IGNORED, sha256=_hash_or_empty(path),
                          reason="tệp hệ thống của Windows/macOS")
+    if info.st_size > max_bytes:
+        return FoundFile(**base, kind=REJECTED, sha256="",
+                         reason=f"tệp quá lớn ({info.st_size / 1e6:.1f} MB, giới hạn {max_bytes / 1e6:.0f} MB); "
+                                "biểu mẫu đã điền chỉ khoảng 0,1 MB: có thể gửi nhầm tệp")
     try:
         head, digest, encrypted = _read(path)
     except OSError as exc:
@@ -126,7 +147,7 @@ def _read(path: Path) -> tuple[bytes, str, bool]:
     (UTF-16) is in the container's directory, wherever that lies in the file.
     """
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_no_follow(path) as handle:
         head = handle.read(1 << 16)
         digest.update(head)
         ole = head.startswith(OLE_MAGIC)
@@ -145,3 +166,16 @@ def _hash_or_empty(path: Path) -> str:
         return _read(path)[1]
     except OSError:
         return ""
+
+
+def open_no_follow(path: Path):
+    """Open a file for reading without following a symbolic link (where the OS allows)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    return os.fdopen(os.open(path, flags), "rb")
+
+
+def read_candidate(found: FoundFile) -> bytes | None:
+    """The file's bytes if they still hash to what the scan saw, else None (changed meanwhile)."""
+    with open_no_follow(found.path) as handle:
+        data = handle.read(found.size + 1)
+    return data if hashlib.sha256(data).hexdigest() == found.sha256 else None

@@ -28,7 +28,7 @@ USED, SUPERSEDED, REJECTED, IGNORED = "used", "superseded", "rejected", "ignored
 VALID, INVALID, MISSING = "valid", "invalid", "missing"
 EMBEDDED, FILE_TIME = "embedded", "file"
 IDENTITY_CODES = {"WB_UNREADABLE", "WB_NOT_OURS", "WB_IDENTITY_MISMATCH", "WB_OTHER_CAMPAIGN",
-                  "WB_UNKNOWN_UNIT"}
+                  "WB_UNKNOWN_UNIT", "WB_SIGNATURE_MISSING", "WB_SIGNATURE_BAD"}
 TIME_SOURCE_TEXT = {EMBEDDED: "thời gian lưu ghi trong tệp", FILE_TIME: "thời gian sửa đổi của tệp"}
 
 
@@ -243,6 +243,14 @@ def collect_issues(campaign: Campaign, outcomes: list[FileOutcome],
             continue
         file = unit_outcome.file
         rows.extend(IssueRow(unit.code, p) for p in file.submission.problems)
+        shared = sorted(o.found.rel for o in outcomes
+                        if o is not file and o.submission is not None and o.unit_code == unit.code
+                        and o.submission.file_id == file.submission.file_id
+                        and o.found.sha256 != file.found.sha256)
+        if shared:
+            rows.append(IssueRow(unit.code, make_problem(
+                "WB_FILE_ID_SHARED", file=file.found.rel, count=len(shared) + 1,
+                others=", ".join(f"'{rel}'" for rel in shared))))
         if unit_outcome.late:
             rows.append(IssueRow(unit.code, make_problem(
                 "SUB_LATE", file=file.found.rel, saved_at=local_text(file.saved_at, campaign.timezone),

@@ -138,7 +138,29 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "FIG_BAD_VALUE": (ERROR, "Chỉ tiêu '{label}': giá trị '{value}' không hợp lệ ({expected}).",
                       "Nhập lại đúng kiểu: {expected}."),
     "FIG_RULE": (ERROR, "{message}", "Kiểm tra lại các số liệu liên quan: {expression}."),
+    "WB_SIGNATURE_MISSING": (ERROR, "Tệp không có chữ ký dữ liệu nhận diện (tạo bằng phiên bản cũ "
+                                    "hoặc dữ liệu nhận diện đã bị thay).",
+                             "Tạo lại biểu mẫu bằng lệnh generate và đề nghị đơn vị điền vào tệp mới."),
+    "WB_SIGNATURE_BAD": (ERROR, "Chữ ký dữ liệu nhận diện không khớp (tệp ghi là của đơn vị "
+                                "'{unit_code}'): mã đơn vị, đợt hoặc mã tệp đã bị sửa, hoặc tệp được "
+                                "tạo với khóa bí mật khác.",
+                         "Không dùng tệp này; đề nghị đơn vị gửi lại đúng tệp đã nhận. Nếu đã tạo lại "
+                         "khóa bí mật, chép lại tệp khóa cũ rồi chạy lại."),
+    "WB_SHEET_EXTRA": (WARNING, "Tệp có thêm trang '{sheet_name}' không thuộc biểu mẫu (trang được "
+                                "chép hoặc thêm vào); trang này không được đọc.",
+                       "Nhắc đơn vị không chép hay thêm trang tính vào biểu mẫu."),
+    "WB_SHEETS_REORDERED": (WARNING, "Thứ tự các trang tính đã bị đổi ({order}); vẫn đọc theo tên trang.",
+                            "Nhắc đơn vị không sắp xếp lại các trang tính."),
     # --- the inbox as a whole (collector) ---
+    "WB_FILE_ID_SHARED": (WARNING, "Có {count} tệp khác nội dung cùng xuất phát từ biểu mẫu của đơn vị "
+                                   "này (cùng mã tệp): đã dùng tệp mới nhất. Các tệp kia: {others}.",
+                          "Nếu đơn vị không gửi lại nhiều lần, có thể một đơn vị khác đã chép tệp của "
+                          "đơn vị này: kiểm tra người gửi từng tệp."),
+    "SECRET_KEY_MISSING": (WARNING, "Không có tệp khóa bí mật {path}: không kiểm tra được chữ ký dữ liệu "
+                                    "nhận diện của các tệp (không phát hiện được tệp bị sửa mã đơn vị).",
+                           "Chép tệp khóa đã dùng khi tạo biểu mẫu vào {path} rồi chạy lại."),
+    "SECRET_KEY_BAD": (ERROR, "Tệp khóa bí mật {path} bị hỏng (phải là một dòng chữ số thập lục phân).",
+                       "Chép lại tệp khóa đã dùng khi tạo biểu mẫu; không sửa nội dung tệp này."),
     "FILE_REJECTED": (ERROR, "Tệp bị loại: {reason}.",
                       "Đề nghị đơn vị gửi lại đúng tệp biểu mẫu .xlsx đã nhận, sau khi điền."),
     "UNIT_MISSING": (WARNING, "Đơn vị {unit_name} ({unit_code}) chưa nộp tệp hợp lệ nào.",

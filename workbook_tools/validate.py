@@ -15,17 +15,21 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from workbook_tools.campaign import Campaign, Unit
-from workbook_tools.embed import FORMAT_NAME
+from workbook_tools.embed import FORMAT_NAME, META_SHEET
 from workbook_tools.identify import read_identity
 from workbook_tools.indicators import IndicatorSpec
 from workbook_tools.layout import (COL_MAX, COL_TEXT, IND_COL_VALUE, MARK_HEADER, MARK_TOTAL,
                                    cell_ref, plan_criteria, plan_indicators)
 from workbook_tools.problems import ERROR, Problem, make_problem, nfc
 from workbook_tools.scoring import classify, round2, table_total
+from workbook_tools.sheet_instructions import SHEET_NAME as INSTRUCTIONS_SHEET
+from workbook_tools.signing import SIGNATURE_KEY, campaign_key, verify
 from workbook_tools.spec import CriteriaSpec, Section, format_points
 from workbook_tools.xlsx_read import Book, Sheet, XlsxError, read_xlsx
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+IDENTITY_ERRORS = {"WB_NOT_OURS", "WB_IDENTITY_MISMATCH", "WB_OTHER_CAMPAIGN", "WB_UNKNOWN_UNIT",
+                   "WB_SIGNATURE_MISSING", "WB_SIGNATURE_BAD"}
 YES, NO = "có", "không"
 
 
@@ -72,23 +76,28 @@ class _Sink:
         self.items.append(make_problem(code, file=self.file, sheet=sheet, cell=cell, **params))
 
 
-def check_file(campaign: Campaign, path: Path, name: str | None = None) -> Submission:
-    """Read and check one returned file; never raises for a bad file."""
+def check_file(campaign: Campaign, path: Path, name: str | None = None,
+               data: bytes | None = None, key: bytes | None = None) -> Submission:
+    """Read and check one returned file (from its bytes when given); never raises for a bad file."""
     sink = _Sink(name or path.name)
+    meta: dict[str, str] = {}
     try:
-        book = read_xlsx(path)
+        book = read_xlsx(path if data is None else data, campaign.limits)
+        meta, conflicts = read_identity(book, tuple(f.id for f in campaign.forms))
+        unit = _check_identity(campaign, meta, conflicts, path, sink, key)
+        forms = () if unit is None else tuple(_check_forms(campaign, unit, book, meta, sink))
+        if unit is not None:
+            _check_sheet_list(campaign, unit, book, meta, sink)
     except (XlsxError, OSError) as exc:
-        sink.add("WB_UNREADABLE", detail=getattr(exc, "reason", exc))
-        return Submission(path, None, None, {}, (), tuple(sink.items))
-    meta, conflicts = read_identity(book, tuple(f.id for f in campaign.forms))
-    unit = _check_identity(campaign, meta, conflicts, path, sink)
-    forms = () if unit is None else tuple(_check_forms(campaign, unit, book, meta, sink))
+        sink.items = [p for p in sink.items if p.severity == ERROR and p.code in IDENTITY_ERRORS]
+        sink.add("WB_UNREADABLE", detail=getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc)
+        return Submission(path, meta.get("unit_code"), meta.get("file_id"), meta, (), tuple(sink.items))
     return Submission(path, unit.code if unit else meta.get("unit_code"), meta.get("file_id"),
                       meta, forms, tuple(sink.items), book.modified)
 
 
 def _check_identity(campaign: Campaign, meta: dict[str, str], conflicts: list, path: Path,
-                    sink: _Sink) -> Unit | None:
+                    sink: _Sink, key: bytes | None) -> Unit | None:
     if meta.get("format") != FORMAT_NAME or not meta.get("unit_code"):
         sink.add("WB_NOT_OURS")
         return None
@@ -98,6 +107,12 @@ def _check_identity(campaign: Campaign, meta: dict[str, str], conflicts: list, p
         return None
     if meta.get("campaign_id") != campaign.id:
         sink.add("WB_OTHER_CAMPAIGN", found=meta.get("campaign_id", ""), expected=campaign.id)
+        return None
+    if key is not None and SIGNATURE_KEY not in meta:
+        sink.add("WB_SIGNATURE_MISSING")
+        return None
+    if key is not None and not verify(meta, key):
+        sink.add("WB_SIGNATURE_BAD", unit_code=meta["unit_code"])
         return None
     unit = next((u for u in campaign.units if u.code == meta["unit_code"]), None)
     if unit is None:
@@ -130,9 +145,23 @@ def _check_forms(campaign: Campaign, unit: Unit, book: Book, meta: dict[str, str
             yield _check_figures(campaign, form, sheet, sink)
 
 
+def _check_sheet_list(campaign: Campaign, unit: Unit, book: Book, meta: dict[str, str],
+                      sink: _Sink) -> None:
+    """Sheets added or copied, and sheets put in another order, are reported (never read)."""
+    forms = campaign.forms_for(unit)
+    expected = [INSTRUCTIONS_SHEET] + [meta.get(f"form.{f.id}.sheet", f.sheet_name) for f in forms] + [META_SHEET]
+    extra = [name for name in book.order if name not in expected]
+    for name in extra:
+        sink.add("WB_SHEET_EXTRA", sheet_name=name)
+    known = [name for name in book.order if name in expected]
+    if known != [name for name in expected if name in known]:
+        sink.add("WB_SHEETS_REORDERED", order=", ".join(known))
+
+
 def _find_sheet(book: Book, expected: str, ids: list[str], form_id: str, sink: _Sink) -> Sheet | None:
-    if expected in book.sheets:
-        return book.sheets[expected]
+    found = book.sheet(expected)
+    if found is not None:
+        return found
     wanted = set(ids)
     for sheet in book.sheets.values():
         present = {c.value for (r, col), c in sheet.cells.items() if col == 1}
@@ -327,12 +356,14 @@ def _parse_figure(value: object, kind: str) -> object:
     return None
 
 
-def check_files(campaign_path: Path | str, files: list[Path]) -> tuple[Campaign, list[Submission]]:
-    """Load the campaign and check each file (the ``check`` command)."""
+def check_files(campaign_path: Path | str,
+                files: list[Path]) -> tuple[Campaign, list[Submission], list[Problem]]:
+    """Load the campaign and check each file (the ``check`` command); also run-level notes."""
     from workbook_tools.campaign import load_campaign
 
     campaign = load_campaign(campaign_path)
-    return campaign, [check_file(campaign, Path(f)) for f in files]
+    key, notes = campaign_key(Path(campaign.secret_key_file))
+    return campaign, [check_file(campaign, Path(f), key=key) for f in files], notes
 
 
 def submission_json(campaign: Campaign, submission: Submission) -> dict:

@@ -1,41 +1,51 @@
-"""A small, strict .xlsx reader: values, formulas and cached results of every cell.
+"""A small, strict .xlsx reader: values, formulas and cached results of the cells we need.
 
-Returned workbooks are untrusted, so this reader checks the zip directory before parsing
-(declared sizes, part count, compression ratio), parses XML with defusedxml (no entities, no
-DTDs), and reads only the parts it needs: workbook, relationships, shared strings, the
-worksheets and the custom document properties. It returns both a cell's formula and its
-cached value, which openpyxl can only give in two separate loads.
+Returned workbooks are untrusted, so this reader
+- checks the zip directory before decompressing anything: declared sizes, compression ratio,
+  number of parts, total size, duplicate names; a zip bomb is refused without being inflated
+  (and a part that inflates beyond its declared size fails its CRC check);
+- refuses any XML part that carries a document type declaration (``<!DOCTYPE``/``<!ENTITY``)
+  or an encoding other than UTF-8, before parsing it: entity expansion ("billion laughs"),
+  external entities and DTD tricks need one, so this gives the protection of defusedxml's
+  ``forbid_dtd`` while parsing with the C ElementTree parser;
+- streams worksheet XML (bounded memory) and caps the number of cells and shared strings;
+- parses a worksheet only when asked for it.
+It returns both a cell's formula and its cached value, which openpyxl can only give in two loads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
-from defusedxml import ElementTree as SafeET
-
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-NS_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
-NS_VT = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
-NS_DCTERMS = "{http://purl.org/dc/terms/}"
-CELL_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
+CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_MARKUP_DECLARATION = re.compile(rb"<!(?!--|\[CDATA\[)")
+_UTF8_NAMES = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
+CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds a returned workbook must stay within before anything is parsed."""
+    """Bounds a returned workbook must stay within before anything is parsed.
+
+    A generated workbook is about 60 KB zipped and 600 KB unzipped, with under 2,000 cells;
+    a LibreOffice or Excel re-save stays well within these bounds.
+    """
 
     max_file_bytes: int = 20_000_000
-    max_part_bytes: int = 50_000_000
-    max_total_bytes: int = 200_000_000
-    max_parts: int = 2_000
+    max_part_bytes: int = 8_000_000
+    max_total_bytes: int = 40_000_000
+    max_parts: int = 500
     max_ratio: int = 200
+    max_cells: int = 200_000
+    max_strings: int = 200_000
 
 
 class XlsxError(Exception):
@@ -76,79 +86,140 @@ class Sheet:
         return cell.value if cell else None
 
 
-@dataclass(frozen=True)
 class Book:
-    """What the collector needs from a workbook."""
+    """What the collector needs from a workbook; worksheets are parsed on first use."""
 
-    sheets: dict[str, Sheet]
-    order: tuple[str, ...]
-    custom_properties: dict[str, str]
-    modified: dt.datetime | None = None  # docProps/core.xml dcterms:modified, timezone-aware
+    def __init__(self, order: tuple[str, ...], states: dict[str, str], sheet_xml: dict[str, bytes],
+                 strings_xml: bytes | None, custom_properties: dict[str, str],
+                 modified: dt.datetime | None, limits: Limits):
+        self.order = order
+        self.custom_properties = custom_properties
+        self.modified = modified  # docProps/core.xml dcterms:modified, timezone-aware
+        self._states, self._xml, self._strings_xml = states, sheet_xml, strings_xml
+        self._strings: list[str] | None = None
+        self._parsed: dict[str, Sheet] = {}
+        self._cells_left = limits.max_cells
+        self._limits = limits
+
+    def sheet(self, name: str) -> Sheet | None:
+        """The worksheet with this name (parsed now if needed), or None."""
+        if name not in self._xml:
+            return None
+        if name not in self._parsed:
+            try:
+                if self._strings is None:
+                    self._strings = _shared_strings(self._strings_xml, self._limits) if self._strings_xml else []
+                sheet, used = _read_sheet(self._xml[name], name, self._states[name], self._strings,
+                                          self._cells_left)
+            except (ET.ParseError, ValueError, IndexError) as exc:
+                raise XlsxError(f"trang '{name}' bị hỏng ({type(exc).__name__})") from None
+            self._cells_left -= used
+            self._parsed[name] = sheet
+        return self._parsed[name]
+
+    @property
+    def sheets(self) -> dict[str, Sheet]:
+        """Every worksheet, in workbook order (parses them all)."""
+        return {name: self.sheet(name) for name in self.order}
 
 
-def read_xlsx(path: Path, limits: Limits = Limits()) -> Book:
-    """Read a workbook or raise XlsxError with a reason a user can act on."""
+def read_xlsx(source: Path | bytes, limits: Limits = Limits()) -> Book:
+    """Read a workbook (a path or its bytes) or raise XlsxError with a reason a user can act on.
+
+    Worksheets are parsed lazily, so XlsxError can also come from ``Book.sheet``.
+    """
+    data = source if isinstance(source, bytes) else _read_bytes(source, limits)
+    if len(data) > limits.max_file_bytes:
+        raise XlsxError(f"tệp quá lớn ({len(data) // 1_000_000} MB, giới hạn "
+                        f"{limits.max_file_bytes // 1_000_000} MB)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_directory(archive, limits)
+            return _read_book(archive, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
+        raise XlsxError("không phải tệp .xlsx hoặc tệp bị hỏng (không mở được dạng nén)") from None
+    except (KeyError, ET.ParseError, ValueError, IndexError) as exc:
+        raise XlsxError(f"cấu trúc tệp .xlsx bị hỏng ({type(exc).__name__})") from None
+    except NotImplementedError:
+        raise XlsxError("tệp dùng kiểu nén không hỗ trợ hoặc đã đặt mật khẩu mở tệp") from None
+    except RuntimeError as exc:  # encrypted zip members
+        raise XlsxError(f"không đọc được nội dung nén ({exc})") from None
+
+
+def _read_bytes(path: Path, limits: Limits) -> bytes:
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise XlsxError(f"tệp quá lớn ({size // 1_000_000} MB, giới hạn "
                         f"{limits.max_file_bytes // 1_000_000} MB)")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            _check_directory(archive, limits)
-            return _read_book(archive)
-    except zipfile.BadZipFile:
-        raise XlsxError("không phải tệp .xlsx hoặc tệp bị hỏng (không mở được dạng nén)")
-    except (KeyError, SafeET.ParseError, ValueError, EOFError, zipfile.LargeZipFile) as exc:
-        raise XlsxError(f"cấu trúc tệp .xlsx bị hỏng ({type(exc).__name__})")
-    except NotImplementedError:
-        raise XlsxError("tệp dùng kiểu nén không hỗ trợ hoặc đã đặt mật khẩu mở tệp")
-    except RuntimeError as exc:  # encrypted zip members
-        raise XlsxError(f"không đọc được nội dung nén ({exc})")
+    return path.read_bytes()
 
 
 def _check_directory(archive: zipfile.ZipFile, limits: Limits) -> None:
     infos = archive.infolist()
     if len(infos) > limits.max_parts:
-        raise XlsxError(f"tệp có quá nhiều thành phần ({len(infos)})")
+        raise XlsxError(f"tệp có quá nhiều thành phần ({len(infos)}): có thể là tệp độc hại")
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise XlsxError("tệp có hai thành phần trùng tên: tệp bị hỏng hoặc bị sửa có chủ ý")
     total = 0
     for info in infos:
         if info.file_size > limits.max_part_bytes:
-            raise XlsxError(f"thành phần '{info.filename}' quá lớn ({info.file_size} byte): "
+            raise XlsxError(f"thành phần '{info.filename}' quá lớn ({info.file_size:,} byte khi giải nén): "
                             "có thể là tệp độc hại (zip bomb)")
-        if info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
+        if info.file_size > 1_000_000 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise XlsxError(f"thành phần '{info.filename}' có tỉ lệ nén bất thường: "
                             "có thể là tệp độc hại (zip bomb)")
         total += info.file_size
     if total > limits.max_total_bytes:
         raise XlsxError("tổng dung lượng giải nén quá lớn: có thể là tệp độc hại (zip bomb)")
-    if "xl/workbook.xml" not in archive.namelist():
-        if "EncryptionInfo" in archive.namelist():
-            raise XlsxError("tệp đã đặt mật khẩu mở tệp")
-        raise XlsxError("không có phần xl/workbook.xml: không phải bảng tính .xlsx")
+    if "xl/workbook.xml" not in names:
+        raise XlsxError("không có phần xl/workbook.xml: không phải bảng tính .xlsx "
+                        "(có thể là tài liệu Word, PowerPoint hoặc tệp nén khác bị đổi đuôi)")
 
 
-def _xml(archive: zipfile.ZipFile, name: str):
-    return SafeET.fromstring(archive.read(name), forbid_dtd=True)
+def _safe(data: bytes, name: str) -> bytes:
+    """Refuse XML we will not parse: non-UTF-8 encodings and any DTD or entity declaration."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4].count(b"\x00"):
+        raise XlsxError(f"phần '{name}' dùng bảng mã không hỗ trợ (chỉ nhận UTF-8)")
+    declared = _ENCODING.match(data)
+    if declared and declared[1].lower() not in _UTF8_NAMES:
+        raise XlsxError(f"phần '{name}' dùng bảng mã không hỗ trợ ({declared[1].decode('ascii')})")
+    if _MARKUP_DECLARATION.search(data):
+        raise XlsxError(f"phần '{name}' chứa khai báo DTD hoặc thực thể XML: có thể là tệp độc hại "
+                        "(tấn công XML), không đọc")
+    return data
 
 
-def _read_book(archive: zipfile.ZipFile) -> Book:
+def _xml(archive: zipfile.ZipFile, name: str) -> ET.Element:
+    return ET.fromstring(_safe(archive.read(name), name))
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _read_book(archive: zipfile.ZipFile, limits: Limits) -> Book:
     names = set(archive.namelist())
     workbook = _xml(archive, "xl/workbook.xml")
-    targets = _relationships(archive, "xl/_rels/workbook.xml.rels")
-    strings = _shared_strings(archive) if "xl/sharedStrings.xml" in names else []
-    sheets, order = {}, []
-    for node in workbook.iter(f"{NS_MAIN}sheet"):
-        name = node.get("name", "")
-        target = targets.get(node.get(f"{NS_REL}id", ""), "")
-        part = _resolve("xl", target)
-        if part not in names:
+    rels_name = "xl/_rels/workbook.xml.rels"
+    targets = _relationships(archive, rels_name) if rels_name in names else {}
+    order, states, sheet_xml = [], {}, {}
+    for node in workbook.iter():
+        if _local(node.tag) != "sheet":
             continue
-        sheet = _read_sheet(_xml(archive, part), name, node.get("state", "visible"), strings)
-        sheets[name] = sheet
+        name = node.get("name", "")
+        rel_id = next((v for k, v in node.attrib.items() if k.endswith("}id")), "")
+        part = _resolve("xl", targets.get(rel_id, ""))
+        if part not in names or name in sheet_xml:
+            continue
+        sheet_xml[name] = _safe(archive.read(part), part)
+        states[name] = node.get("state", "visible")
         order.append(name)
+    strings = _safe(archive.read("xl/sharedStrings.xml"), "xl/sharedStrings.xml") \
+        if "xl/sharedStrings.xml" in names else None
     props = _custom_properties(archive) if "docProps/custom.xml" in names else {}
     modified = _modified(archive) if "docProps/core.xml" in names else None
-    return Book(sheets=sheets, order=tuple(order), custom_properties=props, modified=modified)
+    return Book(tuple(order), states, sheet_xml, strings, props, modified, limits)
 
 
 def _resolve(base: str, target: str) -> str:
@@ -159,60 +230,100 @@ def _resolve(base: str, target: str) -> str:
 
 def _relationships(archive: zipfile.ZipFile, name: str) -> dict[str, str]:
     root = _xml(archive, name)
-    return {rel.get("Id", ""): rel.get("Target", "") for rel in root.iter(f"{NS_PKG_REL}Relationship")}
+    return {rel.get("Id", ""): rel.get("Target", "") for rel in root.iter() if _local(rel.tag) == "Relationship"}
 
 
-def _text_of(node) -> str:
-    """Concatenated <t> text of a string item, skipping phonetic runs."""
+def _text_of(node: ET.Element) -> str:
+    """Concatenated <t> text of a string item, skipping phonetic runs (<rPh>)."""
     parts = []
     for child in node:
-        if child.tag == f"{NS_MAIN}t":
+        tag = _local(child.tag)
+        if tag == "t":
             parts.append(child.text or "")
-        elif child.tag == f"{NS_MAIN}r":
-            parts.extend(t.text or "" for t in child.iter(f"{NS_MAIN}t"))
+        elif tag == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
     return "".join(parts)
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
-    root = _xml(archive, "xl/sharedStrings.xml")
-    return [_text_of(si) for si in root.iter(f"{NS_MAIN}si")]
+def _shared_strings(data: bytes, limits: Limits) -> list[str]:
+    strings: list[str] = []
+    parser = ET.XMLPullParser(events=("start", "end"))
+    root = None
+    for start in range(0, len(data), CHUNK):
+        parser.feed(data[start:start + CHUNK])
+        for event, node in parser.read_events():
+            if event == "start":
+                root = node if root is None else root
+                continue
+            if _local(node.tag) == "si":
+                strings.append(_text_of(node))
+                if len(strings) > limits.max_strings:
+                    raise XlsxError("bảng chuỗi dùng chung quá lớn: có thể là tệp độc hại")
+                root.clear()
+    parser.close()
+    return strings
 
 
-def _read_sheet(root, name: str, state: str, strings: list[str]) -> Sheet:
-    protection = root.find(f"{NS_MAIN}sheetProtection")
-    protected = protection is not None and protection.get("sheet") in ("1", "true")
-    sheet = Sheet(name=name, state=state, protected=protected)
-    for node in root.iter(f"{NS_MAIN}c"):
-        cell = _read_cell(node, strings)
-        if cell is not None:
-            sheet.cells[(cell.row, cell.col)] = cell
-    return sheet
+def _read_sheet(data: bytes, name: str, state: str, strings: list[str], budget: int) -> tuple[Sheet, int]:
+    """Stream one worksheet; returns the sheet and the number of cells it used from the budget."""
+    sheet = Sheet(name=name, state=state, protected=False)
+    parser = ET.XMLPullParser(events=("start", "end"))
+    holder, row, col, used = None, 0, 0, 0
+    for start in range(0, len(data), CHUNK):
+        parser.feed(data[start:start + CHUNK])
+        for event, node in parser.read_events():
+            tag = _local(node.tag)
+            if event == "start":
+                if tag == "sheetData":
+                    holder = node
+                elif tag == "row":
+                    row = int(node.get("r") or row + 1)
+                    col = 0
+                continue
+            if tag == "c":
+                cell = _read_cell(node, strings, row, col + 1)
+                col = cell.col
+                if cell.kind != "" or cell.formula is not None:
+                    sheet.cells[(cell.row, cell.col)] = cell
+                used += 1
+                if used > budget:
+                    raise XlsxError(f"trang '{name}' có quá nhiều ô: có thể là tệp độc hại")
+            elif tag == "row" and holder is not None:
+                del holder[:]
+            elif tag == "sheetProtection":
+                sheet.protected = node.get("sheet") in ("1", "true")
+    parser.close()
+    return sheet, used
 
 
-def _read_cell(node, strings: list[str]) -> Cell | None:
-    match = CELL_REF.match(node.get("r", ""))
-    if not match:
-        return None
-    row, col = int(match[2]), _col_index(match[1])
+def _read_cell(node: ET.Element, strings: list[str], row: int, col: int) -> Cell:
+    ref = node.get("r")
+    if ref:
+        match = CELL_REF.match(ref)
+        if not match:
+            raise ValueError(f"bad cell reference {ref[:20]!r}")
+        row, col = int(match[2]), _col_index(match[1])
     kind = node.get("t", "n")
-    formula_node = node.find(f"{NS_MAIN}f")
-    formula = None
-    if formula_node is not None:
-        formula = formula_node.text or ("" if formula_node.get("t") == "shared" else "")
-    raw = node.find(f"{NS_MAIN}v")
-    text = raw.text if raw is not None else None
+    formula, text, inline = None, None, None
+    for child in node:
+        tag = _local(child.tag)
+        if tag == "f":
+            formula = child.text or ""
+        elif tag == "v":
+            text = child.text
+        elif tag == "is":
+            inline = child
     if kind == "inlineStr":
-        inline = node.find(f"{NS_MAIN}is")
         return Cell(row, col, _text_of(inline) if inline is not None else "", formula, "s")
     if text is None:
-        return Cell(row, col, None, formula, "") if formula is not None else None
+        return Cell(row, col, None, formula, "")
     if kind == "s":
         index = int(text)
         return Cell(row, col, strings[index] if 0 <= index < len(strings) else "", formula, "s")
     if kind in ("str", "d"):
         return Cell(row, col, text, formula, "s")
     if kind == "b":
-        return Cell(row, col, text == "1", formula, "b")
+        return Cell(row, col, text.strip() == "1", formula, "b")
     if kind == "e":
         return Cell(row, col, text, formula, "e")
     return Cell(row, col, float(text), formula, "n")
@@ -228,7 +339,9 @@ def _col_index(letters: str) -> int:
 def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
     root = _xml(archive, "docProps/custom.xml")
     props = {}
-    for prop in root.iter(f"{NS_CUSTOM}property"):
+    for prop in root:
+        if _local(prop.tag) != "property":
+            continue
         value = next(iter(prop), None)
         props[prop.get("name", "")] = (value.text or "") if value is not None else ""
     return props
@@ -236,7 +349,7 @@ def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _modified(archive: zipfile.ZipFile) -> dt.datetime | None:
     """The last-saved time the saving application wrote (UTC unless it says otherwise)."""
-    node = _xml(archive, "docProps/core.xml").find(f"{NS_DCTERMS}modified")
+    node = next((n for n in _xml(archive, "docProps/core.xml") if _local(n.tag) == "modified"), None)
     text = (node.text or "").strip() if node is not None else ""
     try:
         stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
