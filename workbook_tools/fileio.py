@@ -60,8 +60,10 @@ class StagedOutputs:
         self.staged: list[tuple[Path, Path]] = []
 
     def path(self, name: str) -> Path:
-        """A temporary path to write the output ``name`` to."""
+        """A temporary path to write the output ``name`` to (stale ones of a killed run go first)."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.out_dir.glob(f".{name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         handle, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
         os.close(handle)
         self.staged.append((Path(tmp_name), self.out_dir / name))

@@ -9,6 +9,8 @@ set, as Excel or LibreOffice would have written it on that date.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import io
 import random
 import re
 import shutil
@@ -109,3 +111,95 @@ def sample_figures(campaign: Campaign, rng: random.Random) -> Figures:
             gap = abs(left - right) + (1 if rule.op in ("<", ">") else 0)
             figures[target] += gap + (0 if rule.op == "==" else rng.randint(0, 5))
     return figures
+
+
+_EMPTY_CELL = r'<c r="{ref}"( s="\d+")?/>'
+_CACHED = re.compile(rb"(<f>[^<]*</f>)<v>[^<]*</v>")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def fast_fill(campaign: Campaign, src: bytes, scores: Scores, figures: Figures,
+              saved_at: dt.datetime | None = None) -> bytes:
+    """Fill a freshly generated workbook by editing its XML directly (about 100x faster).
+
+    Only for workbooks written by ``generate`` (xlsxwriter puts sheet N in sheetN.xml and writes
+    input cells as empty styled cells). Cached formula results are dropped, as after an edit
+    that was not recalculated; every other part is copied unchanged.
+    """
+    values_by_sheet = _values_by_sheet(campaign, scores, figures)
+    order = _sheet_order(src)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            sheet = order.get(info.filename)
+            if sheet in values_by_sheet:
+                data = _fill_sheet(data, values_by_sheet[sheet])
+            elif info.filename == "docProps/core.xml" and saved_at is not None:
+                stamp = saved_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    return out.getvalue()
+
+
+def _values_by_sheet(campaign: Campaign, scores: Scores, figures: Figures) -> dict[str, dict[str, object]]:
+    result: dict[str, dict[str, object]] = {}
+    for spec in campaign.forms:
+        if isinstance(spec, CriteriaSpec) and spec.id in scores:
+            layout = plan_criteria(spec, campaign.year)
+            result[spec.sheet_name] = {layout.score_cell(c): v for c, v in scores[spec.id].items()}
+        elif isinstance(spec, IndicatorSpec) and figures:
+            layout = plan_indicators(spec, campaign.year)
+            ids = {i.id for i in spec.indicators()}
+            result[spec.sheet_name] = {layout.value_cell(f): v for f, v in figures.items()
+                                       if f in ids and v is not None}
+    return result
+
+
+def _sheet_order(src: bytes) -> dict[str, str]:
+    """Part name -> sheet name, from xl/workbook.xml (xlsxwriter: sheetN.xml is the Nth sheet)."""
+    with zipfile.ZipFile(io.BytesIO(src)) as zin:
+        workbook = zin.read("xl/workbook.xml").decode("utf-8")
+    names = re.findall(r'<sheet name="([^"]*)"', workbook)
+    return {f"xl/worksheets/sheet{i}.xml": html.unescape(name) for i, name in enumerate(names, start=1)}
+
+
+def _fill_sheet(data: bytes, values: dict[str, object]) -> bytes:
+    text = data.decode("utf-8")
+    for ref, value in values.items():
+        pattern = re.compile(_EMPTY_CELL.format(ref=ref))
+        text, count = pattern.subn(lambda m, v=value, r=ref: _cell_xml(r, m.group(1) or "", v), text, count=1)
+        if not count:
+            raise ValueError(f"cell {ref} is not an empty input cell")
+    return _CACHED.sub(rb"\1", text.encode("utf-8"))
+
+
+def _cell_xml(ref: str, style: str, value: object) -> str:
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, dt.date):
+        return f'<c r="{ref}"{style}><v>{(value - EXCEL_EPOCH).days}</v></c>'
+    if isinstance(value, (int, float, Decimal)):
+        return f'<c r="{ref}"{style}><v>{value}</v></c>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t>{html.escape(str(value), quote=False)}</t></is></c>'
+
+
+def write_synthetic_campaign(folder: Path, units: int, template: Path) -> Path:
+    """A copy of a campaign with a roster of ``units`` made-up units (half communes, half agencies).
+
+    Spec paths are made absolute and the secret key lives in the folder. Returns campaign.yaml.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    text = template.read_text(encoding="utf-8")
+    base = template.parent.resolve()
+    text = re.sub(r"(?m)^(\s*- )(\.\./\S+\.yaml)$", lambda m: m[1] + str((base / m[2]).resolve()), text)
+    text = re.sub(r"(?m)^roster: .*$", "roster: roster.csv", text)
+    (folder / "campaign.yaml").write_text(text, encoding="utf-8")
+    lines = ["code,name,group"]
+    for index in range(1, units + 1):
+        group = "xa" if index % 2 else "co_quan"
+        name = f"Xã Thử Nghiệm {index:05d}" if group == "xa" else f"Phòng Thử Nghiệm {index:05d}"
+        lines.append(f"T{index:05d},{name},{group}")
+    (folder / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "campaign.yaml"
