@@ -406,3 +406,34 @@ def test_killed_run_leaves_complete_outputs(campaign, generated, tmp_path):
                 openpyxl.load_workbook(io.BytesIO(data))  # a complete workbook
     subprocess.run(command + ["--out", str(out)], check=True, capture_output=True)
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # stale temporary files removed
+
+
+def test_formula_like_text_from_files_stays_text(campaign, generated, tmp_path):
+    """Cell text that looks like a formula reaches the CSVs and the summary only as inert text."""
+    import csv
+
+    import openpyxl
+
+    from workbook_tools.layout import plan_criteria
+
+    src = next(f.path for f in generated.files if f.unit.code == "03550").read_bytes()
+    rng = random.Random(4)
+    scores = sample_scores(campaign, rng, 0.8)
+    scores["qcdc-hd22"]["a.1"] = "@SUM(1+1)"
+    scores["qcdc-hd22"]["a.2"] = "＝1+2"
+    scores["dvcq-qd248"]["i.1"] = "-HYPERLINK(\"http://x\")"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "x.xlsx").write_bytes(fast_fill(campaign, src, scores, sample_figures(campaign, rng), ON_TIME))
+    out = tmp_path / "out"
+    collect_campaign(SAMPLE, inbox, out)
+    with (out / "issues.csv").open(encoding="utf-8-sig", newline="") as handle:
+        values = {(r["sheet"], r["cell"]): r["value"] for r in csv.DictReader(handle)
+                  if r["code"] == "SCORE_NOT_NUMBER"}
+    layout = plan_criteria(campaign.form("qcdc-hd22"), campaign.year)
+    assert values[("QCDC", layout.score_cell("a.1"))] == "'@SUM(1+1)"
+    assert values[("QCDC", layout.score_cell("a.2"))] == "'＝1+2"
+    assert values[("DVCQ", "E14")] == "'-HYPERLINK(\"http://x\")"
+    sheet = openpyxl.load_workbook(out / "tong-hop.xlsx")["Lỗi cần xử lý"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value in ("@SUM(1+1)", "＝1+2", "-HYPERLINK(\"http://x\")")]
+    assert len(cells) == 3 and all(c.data_type == "s" for c in cells)
