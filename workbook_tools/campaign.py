@@ -24,6 +24,9 @@ from workbook_tools.yamlio import Fields, load_yaml, read_text
 Form = CriteriaSpec | IndicatorSpec
 UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 ROSTER_COLUMNS = ("code", "name", "group")
+# How the final score of a row is decided once the inspection team has scored:
+# self_if_blank: the team's score where given, else the unit's own; team_required: the team's only.
+REVIEW_RULES = ("self_if_blank", "team_required")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class Campaign:
     sheet_password: str
     max_file_mb: float
     secret_key_file: str
+    review_rule: str
     groups: tuple[Group, ...]
     forms: tuple[Form, ...]
     units: tuple[Unit, ...]
@@ -118,6 +122,7 @@ def load_campaign(path: Path | str) -> Campaign:
         sheet_password=top.text("sheet_password"),
         max_file_mb=_read_size(top, "max_file_mb"),
         secret_key_file=str((path.parent / top.text("secret_key_file", "khoa-bi-mat.key")).resolve()),
+        review_rule=_read_choice(top, "review_rule", REVIEW_RULES),
     )
     top.finish()
     if values["id"] and not ID_PATTERN.match(values["id"]):
@@ -172,6 +177,16 @@ def _read_date(top: Fields, key: str) -> dt.date:
                                          key=key, expected="một ngày dạng 2023-11-09",
                                          value=value))
         return dt.date(1970, 1, 1)
+
+
+def _read_choice(top: Fields, key: str, allowed: tuple[str, ...]) -> str:
+    """An optional choice; the first allowed value is the default."""
+    value = top.text(key, allowed[0]) or allowed[0]
+    if value not in allowed:
+        top.problems.append(make_problem("VALUE_CHOICE", file=top.file, line=top.line_of(key), key=key,
+                                         value=value, allowed=", ".join(allowed)))
+        return allowed[0]
+    return value
 
 
 def _read_size(top: Fields, key: str) -> float:

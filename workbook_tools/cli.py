@@ -16,6 +16,7 @@ from workbook_tools.collect import collect_campaign, summary_text
 from workbook_tools.demo import run_demo
 from workbook_tools.generate import generate_campaign
 from workbook_tools.problems import WorkbookToolsError
+from workbook_tools.review import build_review
 from workbook_tools.spec import CriteriaSpec
 from workbook_tools.spec_check import check_spec_files
 from workbook_tools.validate import check_files, check_table, submission_json, summary_lines
@@ -140,13 +141,16 @@ def check(files: tuple[Path, ...], campaign_path: Path, as_json: bool) -> None:
               help="Thư mục ghi kết quả (mặc định: output/<mã đợt>/tong-hop/). Output folder.")
 @click.option("--strict", is_flag=True,
               help="Trả mã lỗi 1 nếu có tệp nào còn lỗi. Exit 1 when any submission has an error.")
-def collect(campaign: Path, inbox: Path, out_dir: Path | None, strict: bool) -> None:
+@click.option("--review", "review_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Phiếu chấm Tổ KT đã chấm (lệnh review tạo ra). The team's filled review workbook.")
+def collect(campaign: Path, inbox: Path, out_dir: Path | None, strict: bool, review_file: Path | None) -> None:
     """Tổng hợp mọi tệp trong thư mục nhận: kiểm tra, xếp hạng, ghi bảng tổng hợp và các tệp CSV.
 
     (Collect an inbox: check every file, rank, write tong-hop.xlsx and the CSVs.)
     """
     try:
-        result = _with_progress(lambda progress: collect_campaign(campaign, inbox, out_dir, progress))
+        result = _with_progress(lambda progress: collect_campaign(campaign, inbox, out_dir, progress,
+                                                                  review_file))
     except WorkbookToolsError as exc:
         raise ProblemsError(exc) from exc
     _print_collected(result)
@@ -198,3 +202,27 @@ def demo(out_dir: Path) -> None:
     for line in result.story:
         click.echo(f"  - {line}")
     _print_collected(result.collected)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("campaign", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--inbox", required=True, type=click.Path(path_type=Path),
+              help="Thư mục chứa các tệp đơn vị gửi về. Folder of returned files.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp phiếu chấm (mặc định: output/<mã đợt>/to-kiem-tra/phieu-cham-to-kiem-tra.xlsx). "
+                   "Output file.")
+def review(campaign: Path, inbox: Path, out_file: Path | None) -> None:
+    """Tạo phiếu chấm cho Tổ kiểm tra, đánh giá: mỗi đơn vị một trang, điểm tự chấm đã khóa.
+
+    (Build the inspection team's locked review workbook from the collected submissions.)
+    """
+    try:
+        result = _with_progress(lambda progress: build_review(campaign, inbox, out_file, progress))
+    except WorkbookToolsError as exc:
+        raise ProblemsError(exc) from exc
+    click.echo(f"Đã tạo phiếu chấm cho {len(result.units)} đơn vị: {result.path}")
+    if result.skipped:
+        names = ", ".join(f"{u.name} ({u.code})" for u in result.skipped)
+        click.echo(f"Chưa có tệp nên không có trong phiếu: {names}.")
+    click.echo("Tổ KT nhập điểm vào cột 'Tổ KT, đánh giá chấm' và lý do; sau đó chạy "
+               "'workbook-tools collect ... --review <tệp phiếu chấm>'.")

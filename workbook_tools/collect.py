@@ -32,8 +32,9 @@ from workbook_tools.merge import (
     merge_units,
 )
 from workbook_tools.problems import ERROR, WorkbookToolsError, make_problem
+from workbook_tools.review_read import Review, read_review
 from workbook_tools.signing import campaign_key
-from workbook_tools.spec import CriteriaSpec
+from workbook_tools.spec import CriteriaSpec, format_points
 from workbook_tools.validate import Submission, check_file
 
 UNITS_COLUMNS = ("unit_code", "unit_name", "group", "form_id", "status", "total", "classification",
@@ -58,6 +59,7 @@ class Collection:
     files: tuple[FileOutcome, ...]
     units: tuple[UnitOutcome, ...]
     issues: tuple[IssueRow, ...]
+    review: Review | None = None
 
     def count(self, verdict: str) -> int:
         """Files with this verdict."""
@@ -93,19 +95,22 @@ def default_out_dir(campaign: Campaign) -> Path:
 
 
 def collect_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path | str | None = None,
-                     progress: Progress | None = None) -> CollectResult:
-    """Collect an inbox and write the summary workbook and CSVs."""
+                     progress: Progress | None = None, review: Path | str | None = None) -> CollectResult:
+    """Collect an inbox (and the team's review workbook, if given); write the summary and CSVs."""
     campaign = load_campaign(campaign_path)
-    collection = collect(campaign, Path(inbox), progress)
+    collection = collect(campaign, Path(inbox), progress, Path(review) if review else None)
     out = Path(out_dir) if out_dir else default_out_dir(campaign)
     outputs = write_outputs(collection, out)
     return CollectResult(collection, out, tuple(outputs))
 
 
-def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None) -> Collection:
-    """Read and judge every file in the inbox (no output written)."""
+def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
+            review_path: Path | None = None) -> Collection:
+    """Read and judge every file in the inbox, and the review workbook if given (no output written)."""
     if not inbox.is_dir():
         raise WorkbookToolsError([make_problem("CLI_INBOX_MISSING", path=str(inbox))])
+    if review_path is not None and not review_path.is_file():
+        raise WorkbookToolsError([make_problem("FILE_NOT_FOUND", path=str(review_path))])
     run_at = dt.datetime.now(campaign.timezone).replace(microsecond=0)
     key, notes = campaign_key(Path(campaign.secret_key_file))
     found = scan_inbox(inbox, campaign.limits.max_file_bytes)
@@ -116,9 +121,32 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None) -
         if progress:
             progress(index, len(candidates))
     outcomes = judge_files(campaign, found, checked)
-    units = merge_units(campaign, outcomes)
+    review = read_review(campaign, review_path, key) if review_path else None
+    units = merge_units(campaign, outcomes, review)
     issues = tuple(IssueRow("", note) for note in notes) + collect_issues(campaign, outcomes, units)
-    return Collection(campaign, inbox, run_at, tuple(outcomes), units, issues)
+    if review is not None:
+        issues += review_issues(campaign, review, units)
+    return Collection(campaign, inbox, run_at, tuple(outcomes), units, issues, review)
+
+
+def review_issues(campaign: Campaign, review: Review, units: tuple[UnitOutcome, ...]) -> tuple[IssueRow, ...]:
+    """Problems of the review workbook, stale reviews, and changes made without a reason."""
+    rows = [IssueRow(code, problem) for code, problem in review.problems]
+    for outcome in units:
+        code = outcome.unit.code
+        if outcome.file and code in review.sources and review.sources[code] != outcome.file.found.sha256:
+            rows.append(IssueRow(code, make_problem("REVIEW_STALE", file=review.file)))
+        for form in outcome.forms:
+            spec = campaign.form(form.form_id)
+            own = form.result.scores if form.result else {}
+            for criterion in spec.criteria() if isinstance(spec, CriteriaSpec) else ():
+                team = form.team.get(criterion.id)
+                if team is not None and team != own.get(criterion.id) and not form.reasons.get(criterion.id):
+                    rows.append(IssueRow(code, make_problem(
+                        "REVIEW_REASON_MISSING", file=review.file, stt=criterion.stt or "-",
+                        team=format_points(team), own=format_points(own[criterion.id])
+                        if criterion.id in own else "trống")))
+    return tuple(rows)
 
 
 def _check_candidate(campaign: Campaign, item: FoundFile, key: bytes | None) -> Submission:
@@ -137,6 +165,7 @@ def _check_candidate(campaign: Campaign, item: FoundFile, key: bytes | None) -> 
 
 def write_outputs(collection: Collection, out: Path) -> list[Path]:
     """Write tong-hop.xlsx and the CSVs, all or nothing."""
+    from workbook_tools.feedback import notice_name, write_notice
     from workbook_tools.summary import write_summary
 
     staged = StagedOutputs(out)
@@ -147,6 +176,10 @@ def write_outputs(collection: Collection, out: Path) -> list[Path]:
         write_csv_to(staged.path("issues.csv"), ISSUES_COLUMNS, issue_rows(collection))
         write_csv_to(staged.path("submissions.csv"), SUBMISSIONS_COLUMNS, submission_rows(collection))
         write_summary(collection, staged.path(SUMMARY_NAME))
+        if collection.review is not None:
+            for outcome in collection.units:
+                if outcome.file is not None:
+                    write_notice(collection, outcome, staged.path(notice_name(outcome)))
         return staged.commit()
     except OSError as exc:
         staged.discard()
@@ -194,7 +227,7 @@ def score_rows(collection: Collection):
                     "criterion_id": criterion.id, "stt": criterion.stt,
                     "max_points": number_text(criterion.max),
                     "self_score": number_text(form.result.scores.get(criterion.id)),
-                    "team_score": "",
+                    "team_score": number_text(form.team.get(criterion.id)),
                 }
 
 

@@ -61,12 +61,13 @@ class StagedOutputs:
 
     def path(self, name: str) -> Path:
         """A temporary path to write the output ``name`` to (stale ones of a killed run go first)."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        for stale in self.out_dir.glob(f".{name}.*.tmp"):
+        final = self.out_dir / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        for stale in final.parent.glob(f".{final.name}.*.tmp"):
             stale.unlink(missing_ok=True)
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
         os.close(handle)
-        self.staged.append((Path(tmp_name), self.out_dir / name))
+        self.staged.append((Path(tmp_name), final))
         return Path(tmp_name)
 
     def commit(self) -> list[Path]:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from workbook_tools.campaign import Campaign, Unit
 from workbook_tools.inbox import FoundFile
 from workbook_tools.problems import ERROR, Problem, make_problem
+from workbook_tools.scoring import round2
 from workbook_tools.spec import CriteriaSpec
 from workbook_tools.validate import FormResult, Submission
 
@@ -55,16 +56,37 @@ class FormOutcome:
     errors: tuple[Problem, ...]
     rank_in_group: int | None = None
     rank_overall: int | None = None
+    team: dict[str, Decimal] = field(default_factory=dict)    # the inspection team's scores
+    reasons: dict[str, str] = field(default_factory=dict)     # the team's reasons
+    final: dict[str, Decimal] = field(default_factory=dict)   # the score that counts, per row
+    reviewed: bool = False  # a review workbook covered this form
+    final_total: Decimal | None = None
+    final_class: str | None = None
 
     @property
     def total(self) -> Decimal | None:
-        """The recomputed total, for a valid scored form."""
-        return self.result.total if self.status == VALID and self.result else None
+        """The final total (after the team's review, if any), for a valid scored form."""
+        return self.final_total if self.status == VALID else None
 
     @property
     def classification(self) -> str | None:
-        """The classification, for a valid scored form."""
-        return self.result.classification if self.status == VALID and self.result else None
+        """The classification of the final total, for a valid scored form."""
+        return self.final_class if self.status == VALID else None
+
+    @property
+    def self_total(self) -> Decimal | None:
+        """The unit's own total, when every row was self-scored."""
+        return self.result.total if self.result and self.result.complete else None
+
+    @property
+    def team_total(self) -> Decimal | None:
+        """Sum of the team's scores (rows it scored), when it scored any."""
+        return round2(sum(self.team.values(), Decimal(0))) if self.team else None
+
+    def changed_rows(self) -> list[str]:
+        """Criterion ids where the team's score differs from the unit's own."""
+        own = self.result.scores if self.result else {}
+        return [c for c, v in self.team.items() if own.get(c) != v]
 
 
 @dataclass(frozen=True)
@@ -152,24 +174,24 @@ def local_text(moment: dt.datetime | None, zone: dt.tzinfo | None = None) -> str
     return (moment.astimezone(zone) if zone else moment).strftime("%d/%m/%Y %H:%M")
 
 
-def merge_units(campaign: Campaign, outcomes: list[FileOutcome]) -> tuple[UnitOutcome, ...]:
-    """One outcome per roster unit, ranked."""
+def merge_units(campaign: Campaign, outcomes: list[FileOutcome], review=None) -> tuple[UnitOutcome, ...]:
+    """One outcome per roster unit, with the team's review applied when given, ranked."""
     used = {o.unit_code: o for o in outcomes if o.verdict == USED}
-    units = [_unit_outcome(campaign, unit, used.get(unit.code)) for unit in campaign.units]
+    units = [_unit_outcome(campaign, unit, used.get(unit.code), review) for unit in campaign.units]
     return rank_units(campaign, units)
 
 
-def _unit_outcome(campaign: Campaign, unit: Unit, file: FileOutcome | None) -> UnitOutcome:
+def _unit_outcome(campaign: Campaign, unit: Unit, file: FileOutcome | None, review) -> UnitOutcome:
     if file is None or file.submission is None:
         forms = tuple(FormOutcome(f.id, MISSING, None, ()) for f in campaign.forms_for(unit))
         return UnitOutcome(unit, None, None, forms)
     sub = file.submission
     late = file.saved_at is not None and file.saved_at >= campaign.deadline_at
-    forms = tuple(_form_outcome(campaign, form, sub) for form in campaign.forms_for(unit))
+    forms = tuple(_form_outcome(campaign, unit, form, sub, review) for form in campaign.forms_for(unit))
     return UnitOutcome(unit, file, late, forms)
 
 
-def _form_outcome(campaign: Campaign, form, sub: Submission) -> FormOutcome:
+def _form_outcome(campaign: Campaign, unit: Unit, form, sub: Submission, review) -> FormOutcome:
     result = next((r for r in sub.forms if r.form_id == form.id and r.sheet), None)
     file_errors = tuple(p for p in sub.problems if p.severity == ERROR and p.form == form.id)
     if result is None:
@@ -177,7 +199,40 @@ def _form_outcome(campaign: Campaign, form, sub: Submission) -> FormOutcome:
     errors = tuple(p for p in sub.problems if p.severity == ERROR and p.sheet == result.sheet)
     complete = result.complete or not isinstance(form, CriteriaSpec)
     status = VALID if complete and not errors else INVALID
-    return FormOutcome(form.id, status, result, errors)
+    outcome = FormOutcome(form.id, status, result, errors, final=dict(result.scores),
+                          final_total=result.total, final_class=result.classification)
+    if review is None or not isinstance(form, CriteriaSpec):
+        return outcome
+    return apply_review(campaign, unit, form, outcome, review)
+
+
+def apply_review(campaign: Campaign, unit: Unit, spec: CriteriaSpec, outcome: FormOutcome, review) -> FormOutcome:
+    """The final scores of a form under the campaign's review rule (see ``Campaign.review_rule``)."""
+    team = review.team(unit.code, spec.id) if review.usable else None
+    own = outcome.result.scores
+    scores = dict(team.scores) if team else {}
+    reasons = dict(team.reasons) if team else {}
+    unit_errors = tuple(p for code, p in review.problems if code == unit.code and p.severity == ERROR)
+    if campaign.review_rule == "team_required":
+        final = scores
+        missing = [c for c in spec.criteria() if c.id not in final]
+        errors: tuple[Problem, ...] = ()
+        if missing:
+            errors = (make_problem("REVIEW_INCOMPLETE", file=review.file, done=len(final),
+                                   count=len(spec.criteria()), form=spec.short_name),)
+        valid = not missing
+    else:
+        final = {c.id: scores.get(c.id, own.get(c.id)) for c in spec.criteria()
+                 if c.id in scores or c.id in own}
+        errors = outcome.errors
+        valid = outcome.status == VALID
+    valid = valid and not (team.errors if team else unit_errors)
+    complete = all(c.id in final for c in spec.criteria())
+    valid = valid and complete
+    total = round2(sum(final.values(), Decimal(0))) if complete else None
+    return replace(outcome, status=VALID if valid else INVALID, errors=() if valid else errors + unit_errors,
+                   team=scores, reasons=reasons, final=final, reviewed=team is not None, final_total=total,
+                   final_class=spec.bands.classify(total) if total is not None else None)
 
 
 def rank_units(campaign: Campaign, units: list[UnitOutcome]) -> tuple[UnitOutcome, ...]:
@@ -199,8 +254,8 @@ def rank_units(campaign: Campaign, units: list[UnitOutcome]) -> tuple[UnitOutcom
 
 def _with_ranks(outcome: UnitOutcome, ranks: dict[tuple[str, str, str], int]) -> UnitOutcome:
     code, group = outcome.unit.code, outcome.unit.group
-    forms = tuple(FormOutcome(f.form_id, f.status, f.result, f.errors,
-                              ranks.get((f.form_id, group, code)), ranks.get((f.form_id, "", code)))
+    forms = tuple(replace(f, rank_in_group=ranks.get((f.form_id, group, code)),
+                          rank_overall=ranks.get((f.form_id, "", code)))
                   for f in outcome.forms)
     return UnitOutcome(outcome.unit, outcome.file, outcome.late, forms)
 

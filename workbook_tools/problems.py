@@ -151,6 +151,26 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
                        "Nhắc đơn vị không chép hay thêm trang tính vào biểu mẫu."),
     "WB_SHEETS_REORDERED": (WARNING, "Thứ tự các trang tính đã bị đổi ({order}); vẫn đọc theo tên trang.",
                             "Nhắc đơn vị không sắp xếp lại các trang tính."),
+    # --- the inspection team's review workbook ---
+    "REVIEW_NOT_REVIEW": (ERROR, "Tệp không phải phiếu chấm của Tổ kiểm tra do lệnh review tạo ra.",
+                          "Dùng đúng tệp phiếu chấm (lệnh review tạo ra) sau khi Tổ KT đã chấm."),
+    "REVIEW_SIGNATURE_BAD": (ERROR, "Chữ ký dữ liệu nhận diện của phiếu chấm không khớp: phiếu đã bị sửa "
+                                    "hoặc được tạo với khóa bí mật khác.",
+                             "Tạo lại phiếu chấm bằng lệnh review và nhập lại điểm của Tổ KT."),
+    "REVIEW_RULE_CHANGED": (WARNING, "Phiếu chấm được lập theo quy tắc '{found}', đợt hiện dùng quy tắc "
+                                     "'{expected}'; điểm cuối cùng được tính theo quy tắc hiện hành.",
+                            "Kiểm tra review_rule trong campaign.yaml."),
+    "REVIEW_SHEET_MISSING": (ERROR, "Phiếu chấm không có trang '{sheet_name}' của đơn vị {unit_code}.",
+                             "Không xóa hay đổi tên trang; tạo lại phiếu chấm nếu cần."),
+    "REVIEW_STALE": (WARNING, "Đơn vị đã gửi tệp khác sau khi lập phiếu chấm; điểm Tổ KT được áp vào "
+                              "tệp mới nhất, nhưng điểm tự chấm trên phiếu có thể đã cũ.",
+                     "Lập lại phiếu chấm cho đơn vị này (lệnh review) nếu điểm tự chấm đã thay đổi."),
+    "REVIEW_INCOMPLETE": (ERROR, "Tổ KT mới chấm {done}/{count} tiêu chí bảng {form}; đợt yêu cầu Tổ KT "
+                                 "chấm đủ mới xếp hạng.",
+                          "Nhập điểm Tổ KT cho các dòng còn trống trên phiếu chấm rồi tổng hợp lại."),
+    "REVIEW_REASON_MISSING": (WARNING, "Tổ KT chấm {team} (đơn vị tự chấm {own}) ở tiêu chí STT {stt} "
+                                       "nhưng chưa ghi lý do điều chỉnh.",
+                              "Ghi lý do vào cột 'Lý do điều chỉnh' để thông báo cho đơn vị."),
     # --- the inbox as a whole (collector) ---
     "WB_FILE_ID_SHARED": (WARNING, "Có {count} tệp khác nội dung cùng xuất phát từ biểu mẫu của đơn vị "
                                    "này (cùng mã tệp): đã dùng tệp mới nhất. Các tệp kia: {others}.",

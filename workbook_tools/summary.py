@@ -18,6 +18,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from workbook_tools import review_analysis
 from workbook_tools.collect import Collection
 from workbook_tools.indicators import IndicatorSpec
 from workbook_tools.layout import text_height
@@ -103,6 +104,8 @@ def write_summary(collection: Collection, path: Path) -> None:
     for spec in campaign.forms:
         if isinstance(spec, IndicatorSpec):
             _figures(wb.add_worksheet(spec.sheet_name[:31]), fm, collection, spec)
+    if collection.review is not None:
+        _review_sheet(wb.add_worksheet("Kết quả kiểm tra"), fm, collection, scored)
     _charts(wb, wb.add_worksheet("Biểu đồ"), fm, collection, scored)
     _submissions(wb.add_worksheet("Tình hình nộp"), fm, collection)
     _issues(wb.add_worksheet("Lỗi cần xử lý"), fm, collection)
@@ -162,14 +165,26 @@ def _needs(outcome: UnitOutcome, collection: Collection) -> str:
     return f"{len(errors)} lỗi. {shown}{more}"
 
 
+def _form_columns(collection: Collection) -> list[tuple[str, float]]:
+    """Per scored form: (label, width) of its columns on the overview."""
+    if collection.review is None:
+        return [("Tổng điểm", 8), ("Xếp loại", 11), ("Hạng trong nhóm", 8), ("Hạng chung", 7)]
+    return [("Tự chấm", 8), ("Sau kiểm tra", 8), ("Chênh lệch", 8), ("Xếp loại", 11),
+            ("Hạng trong nhóm", 8), ("Hạng chung", 7)]
+
+
 def _overview(ws: Worksheet, fm: _Formats, collection: Collection, scored: list[CriteriaSpec]) -> None:
     campaign = collection.campaign
-    per_form = 4
+    columns = _form_columns(collection)
+    per_form = len(columns)
     last_col = 3 + per_form * len(scored) + 3
     row = _head(ws, fm, collection, "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ, XẾP LOẠI", last_col)
     for spec in scored:
         ws.merge_range(row, 0, row, last_col, f"Thang xếp loại {spec.short_name}: {spec.bands.describe()}.",
                        fm.note)
+        row += 1
+    if collection.review is not None:
+        ws.merge_range(row, 0, row, last_col, _review_note(collection), fm.note)
         row += 1
     row += 1
     header = row
@@ -178,7 +193,7 @@ def _overview(ws: Worksheet, fm: _Formats, collection: Collection, scored: list[
     col = 4
     for spec in scored:
         ws.merge_range(header, col, header, col + per_form - 1, spec.short_name, fm.header)
-        for offset, label in enumerate(("Tổng điểm", "Xếp loại", "Hạng trong nhóm", "Hạng chung")):
+        for offset, (label, _) in enumerate(columns):
             ws.write_string(header + 1, col + offset, label, fm.header)
         col += per_form
     for offset, label in enumerate(("Nộp muộn", "Tệp được dùng", "Cần sửa")):
@@ -198,15 +213,24 @@ def _overview(ws: Worksheet, fm: _Formats, collection: Collection, scored: list[
             row += 1
     ws.autofilter(header + 1, 0, row - 1, last_col)
     ws.freeze_panes(header + 2, 3)
-    for index, width in enumerate(_overview_widths(scored)):
+    for index, width in enumerate(_overview_widths(collection, scored)):
         ws.set_column(index, index, width)
     ws.set_row(header + 1, 45)
     row = _counts(ws, fm, row + 1, collection, scored)
     _page(ws, header + 1, last_col, row)
 
 
-def _overview_widths(scored: list[CriteriaSpec]) -> list[float]:
-    return [5, 8, 22, 9] + [8, 11, 8, 7] * len(scored) + [9, 32, 44]
+def _review_note(collection: Collection) -> str:
+    review = collection.review
+    rule = {"self_if_blank": "dòng Tổ KT không chấm giữ điểm tự chấm",
+            "team_required": "Tổ KT phải chấm đủ mọi dòng mới xếp hạng"}[collection.campaign.review_rule]
+    state = "" if review.usable else " PHIẾU CHẤM KHÔNG DÙNG ĐƯỢC (xem trang Lỗi cần xử lý)."
+    return (f"Xếp loại, xếp hạng theo điểm sau kiểm tra của Tổ KT (phiếu chấm '{review.file}', "
+            f"SHA-256 {review.sha256[:16]}...; {rule}).{state}")
+
+
+def _overview_widths(collection: Collection, scored: list[CriteriaSpec]) -> list[float]:
+    return [5, 8, 22, 9] + [w for _, w in _form_columns(collection)] * len(scored) + [9, 32, 44]
 
 
 def _overview_row(ws, fm, row, number, outcome: UnitOutcome, collection, scored) -> None:
@@ -216,28 +240,36 @@ def _overview_row(ws, fm, row, number, outcome: UnitOutcome, collection, scored)
     ws.write_string(row, 2, unit.name, fm.wrap)
     ws.write_string(row, 3, STATUS_TEXT[outcome.status], fm.center if outcome.status == VALID else fm.bad)
     col = 4
+    reviewed = collection.review is not None
     for spec in scored:
         form = outcome.form(spec.id)
-        if form is not None and form.total is not None:
-            ws.write_number(row, col, float(form.total), fm.number)
-            ws.write_string(row, col + 1, form.classification or "", fm.center)
-            ws.write_number(row, col + 2, form.rank_in_group, fm.number)
-            ws.write_number(row, col + 3, form.rank_overall, fm.number)
+        values: list[object] = []
+        if reviewed:
+            own = form.self_total if form else None
+            final = form.total if form else None
+            values += [own, final, (final - own) if own is not None and final is not None else None]
         else:
-            ws.write_blank(row, col, None, fm.number)
-            text = "Chưa nộp" if outcome.file is None else "Chưa xếp loại (có lỗi)"
-            ws.write_string(row, col + 1, text, fm.bad)
-            ws.write_blank(row, col + 2, None, fm.number)
-            ws.write_blank(row, col + 3, None, fm.number)
-        col += 4
+            values.append(form.total if form else None)
+        if form is not None and form.total is not None:
+            values += [form.classification or "", form.rank_in_group, form.rank_overall]
+        else:
+            values += ["Chưa nộp" if outcome.file is None else "Chưa xếp loại (có lỗi)", None, None]
+        for offset, value in enumerate(values):
+            if value is None:
+                ws.write_blank(row, col + offset, None, fm.number)
+            elif isinstance(value, str):
+                ws.write_string(row, col + offset, value, fm.center if form and form.total is not None else fm.bad)
+            else:
+                ws.write_number(row, col + offset, float(value), fm.number)
+        col += len(values)
     late = "" if outcome.late is None else ("Muộn" if outcome.late else "Đúng hạn")
     ws.write_string(row, col, late, fm.bad if outcome.late else fm.center)
     file, needs = outcome.file.found.rel if outcome.file else "", _needs(outcome, collection)
     ws.write_string(row, col + 1, file, fm.wrap)
     ws.write_string(row, col + 2, needs, fm.bad)
-    widths = _overview_widths(scored)
+    widths = _overview_widths(collection, scored)
     _fit(ws, row, [(unit.name, widths[2]), (file, widths[-2]), (needs, widths[-1]),
-                   ("Chưa xếp loại (có lỗi)" if outcome.status != VALID else "", widths[5])])
+                   ("Chưa xếp loại (có lỗi)" if outcome.status != VALID else "", 11)])
 
 
 def _counts(ws: Worksheet, fm: _Formats, row: int, collection: Collection,
@@ -283,7 +315,7 @@ def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaS
         ws.write_string(header, first_unit + offset, outcome.unit.name, fm.header_rotated)
     ws.set_row(header, 120)
     row = header + 1
-    scores = [u.form(spec.id).result.scores for u in units]
+    scores = [u.form(spec.id).final for u in units]  # the unit's own, or after the team's review
     ratio_rows = []
     for node, depth in _walk(spec.sections):
         is_section = isinstance(node, Section)
@@ -430,6 +462,78 @@ def _figure_cell(ws, fm, row: int, col: int, value: object) -> None:
         ws.write_string(row, col, value.strftime("%d/%m/%Y"), fm.center)
     else:
         ws.write_number(row, col, value, fm.number)
+
+
+def _review_sheet(ws: Worksheet, fm: _Formats, collection: Collection, scored: list[CriteriaSpec]) -> None:
+    """What the team changed: over-scoring by group and section, most-cut criteria, biggest cuts."""
+    campaign = collection.campaign
+    last_col = max([8] + [len(s.sections) + 1 for s in scored])
+    row = _head(ws, fm, collection, "KẾT QUẢ KIỂM TRA, ĐÁNH GIÁ CỦA TỔ KIỂM TRA", last_col)
+    ws.merge_range(row, 0, row, last_col, _review_note(collection) + " Chênh lệch = điểm tự chấm − điểm sau "
+                   "kiểm tra (dương: đơn vị tự chấm cao hơn).", fm.note)
+    ws.set_row(row, 30)
+    row += 2
+    for spec in scored:
+        sections = spec.sections
+        ws.merge_range(row, 0, row, last_col, f"{spec.short_name}: chênh lệch bình quân theo nhóm và theo mục",
+                       fm.group)
+        row += 1
+        labels = ["Phạm vi"] + [review_analysis.section_label(s) for s in sections] + ["Tổng"]
+        for col, label in enumerate(labels[:last_col + 1]):
+            ws.write_string(row, col, label, fm.header)
+        ws.set_row(row, 60)
+        row += 1
+        for label, per_section, total in review_analysis.over_scoring(campaign, collection.units, spec):
+            ws.write_string(row, 0, label, fm.wrap)
+            for col, value in enumerate((per_section + [total])[:last_col], start=1):
+                _number(ws, row, col, value, fm.number)
+            _fit(ws, row, [(label, 26)])
+            row += 1
+        row += 1
+        ws.merge_range(row, 0, row, last_col, f"{spec.short_name}: tiêu chí bị Tổ KT trừ điểm ở nhiều đơn vị nhất",
+                       fm.group)
+        row += 1
+        for col, label in ((0, "STT"), (1, "Nội dung"), (6, "Số đơn vị bị trừ"), (7, "Trừ bình quân"),
+                           (8, "Điểm chuẩn")):
+            if col == 1:
+                ws.merge_range(row, 1, row, 5, label, fm.header)
+            else:
+                ws.write_string(row, col, label, fm.header)
+        row += 1
+        for criterion, count, average in review_analysis.most_cut(collection.units, spec)[:15]:
+            ws.write_string(row, 0, review_analysis.criterion_path(spec, criterion.id), fm.center)
+            ws.merge_range(row, 1, row, 5, criterion.text, fm.wrap)
+            ws.write_number(row, 6, count, fm.number)
+            _number(ws, row, 7, average, fm.number)
+            ws.write_number(row, 8, float(criterion.max), fm.number)
+            _fit(ws, row, [(criterion.text, 80)])
+            row += 1
+        row += 1
+        ws.merge_range(row, 0, row, last_col, f"{spec.short_name}: các dòng Tổ KT điều chỉnh nhiều nhất", fm.group)
+        row += 1
+        for col, label in enumerate(("Đơn vị", "STT", "Nội dung", "Tự chấm", "Tổ KT", "Chênh lệch", "Lý do")):
+            target = {0: 0, 1: 1, 2: 2, 3: 4, 4: 5, 5: 6, 6: 7}[col]
+            if col == 2:
+                ws.merge_range(row, 2, row, 3, label, fm.header)
+            elif col == 6:
+                ws.merge_range(row, 7, row, 8, label, fm.header)
+            else:
+                ws.write_string(row, target, label, fm.header)
+        row += 1
+        for cut in review_analysis.cuts(collection.units, spec)[:25]:
+            ws.write_string(row, 0, cut.unit.name, fm.wrap)
+            ws.write_string(row, 1, review_analysis.criterion_path(spec, cut.criterion.id), fm.center)
+            ws.merge_range(row, 2, row, 3, cut.criterion.text, fm.wrap)
+            _number(ws, row, 4, cut.own, fm.number)
+            _number(ws, row, 5, cut.team, fm.number)
+            _number(ws, row, 6, cut.amount, fm.number)
+            ws.merge_range(row, 7, row, 8, cut.reason or "(chưa ghi lý do)", fm.wrap)
+            _fit(ws, row, [(cut.unit.name, 26), (cut.criterion.text, 40), (cut.reason, 30)])
+            row += 1
+        row += 2
+    for col, width in enumerate((26, 14, 26, 14, 14, 14, 14, 16, 16) + (14,) * (last_col - 8)):
+        ws.set_column(col, col, width)
+    _page(ws, 0, last_col, row)
 
 
 def _charts(wb, ws: Worksheet, fm: _Formats, collection: Collection, scored: list[CriteriaSpec]) -> None:

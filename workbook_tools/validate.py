@@ -40,6 +40,7 @@ class FormResult:
     form_id: str
     sheet: str
     scores: dict[str, Decimal] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # the unit's evidence note per criterion
     figures: dict[str, object] = field(default_factory=dict)
     complete: bool = False
     total: Decimal | None = None
@@ -199,7 +200,7 @@ def _check_criteria(campaign: Campaign, spec: CriteriaSpec, sheet: Sheet, sink: 
                layout.unit_col + 1: spec.unit_column().label}
     if not _header_ok(sheet, header, columns, sink):
         return FormResult(spec.id, sheet.name)
-    scores, moved, complete = {}, 0, True
+    scores, notes, moved, complete = {}, {}, 0, True
     for form_row in layout.rows:
         found = rows.get(form_row.node.id, [])
         if len(found) != 1:
@@ -213,6 +214,9 @@ def _check_criteria(campaign: Campaign, spec: CriteriaSpec, sheet: Sheet, sink: 
         if isinstance(form_row.node, Section):
             _check_formula(sheet, row, layout.unit_col + 1, sink)
             continue
+        note = sheet.value(row, layout.evidence_col + 1)
+        if isinstance(note, str) and note.strip():
+            notes[form_row.node.id] = nfc(note).strip()
         score = _check_criterion_row(sheet, row, form_row.node, layout.unit_col + 1, sink)
         if score is None:
             complete = False
@@ -222,7 +226,7 @@ def _check_criteria(campaign: Campaign, spec: CriteriaSpec, sheet: Sheet, sink: 
         sink.add("WB_ROWS_MOVED", sheet=sheet.name, count=moved)
     _check_total(sheet, rows, layout.unit_col + 1, spec, scores, complete, sink)
     total = table_total(spec, scores) if complete else None
-    return FormResult(spec.id, sheet.name, scores=scores, complete=complete, total=total,
+    return FormResult(spec.id, sheet.name, scores=scores, notes=notes, complete=complete, total=total,
                       classification=classify(spec, scores) if complete else None)
 
 
