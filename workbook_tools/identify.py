@@ -30,7 +30,7 @@ def read_identity(book: Book, form_ids: tuple[str, ...]) -> tuple[dict[str, str]
 
 
 def _sheet_meta(book: Book) -> dict[str, str]:
-    sheet = book.sheet(META_SHEET)
+    sheet = book.sheet(META_SHEET, frozenset({1, 2}))
     if sheet is None:
         return {}
     meta = {}

@@ -137,7 +137,8 @@ def _check_forms(campaign: Campaign, unit: Unit, book: Book, meta: dict[str, str
             sink.add("WB_SPEC_CHANGED", form=form.id, found=found[:12], expected=form.content_hash[:12])
             continue
         ids = [c.id for c in form.criteria()] if isinstance(form, CriteriaSpec) else [i.id for i in form.indicators()]
-        sheet = _find_sheet(book, meta.get(f"form.{form.id}.sheet", form.sheet_name), ids, form.id, sink)
+        sheet = _find_sheet(book, meta.get(f"form.{form.id}.sheet", form.sheet_name), ids, form.id, sink,
+                            _columns(campaign, form))
         if sheet is None:
             yield FormResult(form.id, "")
         elif isinstance(form, CriteriaSpec):
@@ -159,12 +160,23 @@ def _check_sheet_list(campaign: Campaign, unit: Unit, book: Book, meta: dict[str
         sink.add("WB_SHEETS_REORDERED", order=", ".join(known))
 
 
-def _find_sheet(book: Book, expected: str, ids: list[str], form_id: str, sink: _Sink) -> Sheet | None:
-    found = book.sheet(expected)
+def _columns(campaign: Campaign, form) -> frozenset[int]:
+    """1-based columns the checks read: row ids, text, maximum, scores, evidence (or the value)."""
+    if isinstance(form, CriteriaSpec):
+        layout = plan_criteria(form, campaign.year)
+        return frozenset({1, COL_TEXT + 1, COL_MAX + 1, layout.evidence_col + 1}
+                         | {c + 1 for c in layout.score_cols})
+    return frozenset({1, IND_COL_VALUE + 1})
+
+
+def _find_sheet(book: Book, expected: str, ids: list[str], form_id: str, sink: _Sink,
+                columns: frozenset[int] | None = None) -> Sheet | None:
+    found = book.sheet(expected, columns)
     if found is not None:
         return found
     wanted = set(ids)
-    for sheet in book.sheets.values():
+    for name in book.order:
+        sheet = book.sheet(name, columns)
         present = {c.value for (r, col), c in sheet.cells.items() if col == 1}
         if len(wanted & present) >= len(wanted) // 2:
             sink.add("WB_SHEET_RENAMED", sheet=sheet.name, expected=expected, sheet_name=sheet.name)
@@ -271,7 +283,7 @@ def _decimal(value: object) -> Decimal | None:
         text = str(value).strip().replace(" ", "")
         if text.count(",") == 1 and "." not in text:
             text = text.replace(",", ".")
-    if not re.fullmatch(r"-?\d+(\.\d+)?(E[+-]?\d+)?", text, flags=re.IGNORECASE):
+    if not re.fullmatch(r"-?\d+(\.\d+)?(E[+-]?\d{1,3})?", text, flags=re.IGNORECASE | re.ASCII):
         return None
     try:
         number = Decimal(text)
@@ -295,9 +307,13 @@ def _check_total(sheet: Sheet, rows: dict[str, list[int]], col: int, spec: Crite
     cell = sheet.get(found[0], col)
     _check_formula(sheet, found[0], col, sink)
     cached = _decimal(cell.value) if cell is not None else None
-    if complete and cached is not None and round2(cached) != table_total(spec, scores):
-        sink.add("WB_CACHED_TOTAL", sheet=sheet.name, row=found[0], col=col,
-                 value=format_points(round2(cached)), actual=format_points(table_total(spec, scores)))
+    if not complete or cached is None:
+        return
+    actual = table_total(spec, scores)
+    shown = format_points(round2(cached)) if abs(cached) < 10 ** 9 else str(cell.value)
+    if abs(cached) >= 10 ** 9 or round2(cached) != actual:
+        sink.add("WB_CACHED_TOTAL", sheet=sheet.name, row=found[0], col=col, value=shown,
+                 actual=format_points(actual))
 
 
 def _check_figures(campaign: Campaign, spec: IndicatorSpec, sheet: Sheet, sink: _Sink) -> FormResult:

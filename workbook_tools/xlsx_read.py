@@ -8,7 +8,7 @@ Returned workbooks are untrusted, so this reader
   or an encoding other than UTF-8, before parsing it: entity expansion ("billion laughs"),
   external entities and DTD tricks need one, so this gives the protection of defusedxml's
   ``forbid_dtd`` while parsing with the C ElementTree parser;
-- streams worksheet XML (bounded memory) and caps the number of cells and shared strings;
+- counts cells and shared strings in the raw bytes before parsing (so the parsed tree is bounded);
 - parses a worksheet only when asked for it.
 It returns both a cell's formula and its cached value, which openpyxl can only give in two loads.
 """
@@ -20,11 +20,15 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
+from xml.parsers import expat
 
-CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+NUMBER = re.compile(r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$")
+EARLIEST, LATEST = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
 _ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _MARKUP_DECLARATION = re.compile(rb"<!(?!--|\[CDATA\[)")
 _UTF8_NAMES = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
@@ -101,21 +105,25 @@ class Book:
         self._cells_left = limits.max_cells
         self._limits = limits
 
-    def sheet(self, name: str) -> Sheet | None:
-        """The worksheet with this name (parsed now if needed), or None."""
+    def sheet(self, name: str, columns: frozenset[int] | None = None) -> Sheet | None:
+        """The worksheet with this name (parsed now if needed), or None.
+
+        With ``columns`` (1-based) only cells of those columns are kept, which is much faster.
+        """
         if name not in self._xml:
             return None
-        if name not in self._parsed:
+        key = (name, columns)
+        if key not in self._parsed:
             try:
                 if self._strings is None:
                     self._strings = _shared_strings(self._strings_xml, self._limits) if self._strings_xml else []
                 sheet, used = _read_sheet(self._xml[name], name, self._states[name], self._strings,
-                                          self._cells_left)
+                                          self._cells_left, columns)
             except (ET.ParseError, ValueError, IndexError) as exc:
                 raise XlsxError(f"trang '{name}' bị hỏng ({type(exc).__name__})") from None
             self._cells_left -= used
-            self._parsed[name] = sheet
-        return self._parsed[name]
+            self._parsed[key] = sheet
+        return self._parsed[key]
 
     @property
     def sheets(self) -> dict[str, Sheet]:
@@ -136,7 +144,7 @@ def read_xlsx(source: Path | bytes, limits: Limits = Limits()) -> Book:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_directory(archive, limits)
             return _read_book(archive, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error):
         raise XlsxError("không phải tệp .xlsx hoặc tệp bị hỏng (không mở được dạng nén)") from None
     except (KeyError, ET.ParseError, ValueError, IndexError) as exc:
         raise XlsxError(f"cấu trúc tệp .xlsx bị hỏng ({type(exc).__name__})") from None
@@ -259,78 +267,97 @@ def _text_of(node: ET.Element) -> str:
     return "".join(parts)
 
 
+def _namespace(root: ET.Element) -> str:
+    """'{uri}' of the root element (transitional or strict SpreadsheetML), or ''."""
+    return root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+
+
 def _shared_strings(data: bytes, limits: Limits) -> list[str]:
-    strings: list[str] = []
-    parser = ET.XMLPullParser(events=("start", "end"))
-    root = None
-    for start in range(0, len(data), CHUNK):
-        parser.feed(data[start:start + CHUNK])
-        for event, node in parser.read_events():
-            if event == "start":
-                root = node if root is None else root
-                continue
-            if _local(node.tag) == "si":
-                strings.append(_text_of(node))
-                if len(strings) > limits.max_strings:
-                    raise XlsxError("bảng chuỗi dùng chung quá lớn: có thể là tệp độc hại")
-                root.clear()
-    parser.close()
-    return strings
+    if data.count(b"<si") > limits.max_strings:
+        raise XlsxError("bảng chuỗi dùng chung quá lớn: có thể là tệp độc hại")
+    root = ET.fromstring(data)
+    return [_text_of(si) for si in root.iter(_namespace(root) + "si")]
 
 
-def _read_sheet(data: bytes, name: str, state: str, strings: list[str], budget: int) -> tuple[Sheet, int]:
-    """Stream one worksheet; returns the sheet and the number of cells it used from the budget."""
-    if data.count(b"<c") > budget + 10_000:  # cheap early refusal; the stream below also counts
+def _read_sheet(data: bytes, name: str, state: str, strings: list[str], budget: int,
+                columns: frozenset[int] | None = None) -> tuple[Sheet, int]:
+    """Parse one worksheet; returns the sheet and the number of cells it used from the budget.
+
+    The cell count is checked on the raw bytes first, which bounds the size of the parsed tree
+    (the part itself is already within ``max_part_bytes``). Sheets written the way Excel,
+    LibreOffice, WPS, openpyxl and xlsxwriter write them are read by a scanner (after expat has
+    checked the XML is well formed); anything else goes through the full ElementTree parse.
+    Both give the same cells (a test compares them).
+    """
+    used = data.count(b"<c")
+    if used > budget + 10_000:
         raise XlsxError(f"trang '{name}' có quá nhiều ô: có thể là tệp độc hại")
-    sheet = Sheet(name=name, state=state, protected=False)
-    parser = ET.XMLPullParser(events=("start", "end"))
-    holder, row, col, used = None, 0, 0, 0
-    for start in range(0, len(data), CHUNK):
-        parser.feed(data[start:start + CHUNK])
-        for event, node in parser.read_events():
-            tag = _local(node.tag)
-            if event == "start":
-                if tag == "sheetData":
-                    holder = node
-                elif tag == "row":
-                    row = int(node.get("r") or row + 1)
-                    col = 0
-                continue
-            if tag == "c":
-                cell = _read_cell(node, strings, row, col + 1)
-                col = cell.col
-                if cell.kind != "" or cell.formula is not None:
-                    sheet.cells[(cell.row, cell.col)] = cell
-                used += 1
-                if used > budget:
-                    raise XlsxError(f"trang '{name}' có quá nhiều ô: có thể là tệp độc hại")
-            elif tag == "row" and holder is not None:
-                del holder[:]
-            elif tag == "sheetProtection":
-                sheet.protected = node.get("sheet") in ("1", "true")
-    parser.close()
-    return sheet, used
+    if _canonical(data):
+        return _scan_sheet(data, name, state, strings, columns), used
+    return _parse_sheet(data, name, state, strings, columns), used
 
 
-def _read_cell(node: ET.Element, strings: list[str], row: int, col: int) -> Cell:
-    ref = node.get("r")
-    if ref:
-        match = CELL_REF.match(ref)
-        if not match:
-            raise ValueError(f"bad cell reference {ref[:20]!r}")
-        row, col = int(match[2]), _col_index(match[1])
-    kind = node.get("t", "n")
-    formula, text, inline = None, None, None
-    for child in node:
-        tag = _local(child.tag)
-        if tag == "f":
-            formula = child.text or ""
-        elif tag == "v":
-            text = child.text
-        elif tag == "is":
-            inline = child
-    if kind == "inlineStr":
-        return Cell(row, col, _text_of(inline) if inline is not None else "", formula, "s")
+_SCAN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(/>|>(.*?)</c>)', re.S)
+_SCAN_TYPE = re.compile(rb'\st="([a-zA-Z]+)"')
+_SCAN_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_SCAN_FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)")
+_SCAN_INLINE = re.compile(rb"<is>(.*?)</is>", re.S)
+_SCAN_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>|<t(?:\s[^>]*)?/>")
+_SCAN_PROTECTION = re.compile(rb'<sheetProtection\b[^>]*?\ssheet="(1|true)"')
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _canonical(data: bytes) -> bool:
+    """Whether every cell tag is '<c r="..."', unprefixed, with no CDATA or single-quoted attributes."""
+    cells = data.count(b"<c ")
+    return (cells > 0 and cells == data.count(b'<c r="') and b"<c>" not in data and b"<![CDATA[" not in data
+            and b"='" not in data and b":c " not in data and b"<rPh" not in data)
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda m: _NAMED.get(m[1]) or chr(int(m[1][2:], 16) if m[1][1] == "x" else int(m[1][1:])),
+                       text)
+
+
+def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
+                columns: frozenset[int] | None) -> Sheet:
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)  # well formed, or the file is refused like any broken XML
+    except expat.ExpatError as exc:
+        raise ET.ParseError(str(exc)) from None
+    sheet = Sheet(name=name, state=state, protected=_SCAN_PROTECTION.search(data) is not None)
+    cells = sheet.cells
+    for match in _SCAN_CELL.finditer(data):
+        body = match[5]
+        if match[4] == b"/>" and b'"inlineStr"' not in match[3]:
+            continue  # an empty (styled) cell
+        col = _col_index(match[1].decode("ascii"))
+        if columns is not None and col not in columns:
+            continue
+        row = int(match[2])
+        kind_match = _SCAN_TYPE.search(match[3])
+        kind = kind_match[1].decode("ascii") if kind_match else "n"
+        formula_match = _SCAN_FORMULA.search(body or b"")
+        formula = _unescape(formula_match[1] or b"") if formula_match else None
+        if kind == "inlineStr":
+            inline = _SCAN_INLINE.search(body or b"")
+            text = "".join(_unescape(t[1] or b"") for t in _SCAN_TEXT.finditer(inline[1])) if inline else ""
+            cells[(row, col)] = Cell(row, col, text, formula, "s")
+            continue
+        value = _SCAN_VALUE.search(body or b"")
+        cell = _typed(row, col, kind, _unescape(value[1]) if value and value[1] else None, formula, strings)
+        if cell.kind != "" or cell.formula is not None:
+            cells[(row, col)] = cell
+    return sheet
+
+
+def _typed(row: int, col: int, kind: str, text: str | None, formula: str | None, strings: list[str]) -> Cell:
+    """A cell from its type attribute and the text of its <v> element."""
     if text is None:
         return Cell(row, col, None, formula, "")
     if kind == "s":
@@ -342,7 +369,64 @@ def _read_cell(node: ET.Element, strings: list[str], row: int, col: int) -> Cell
         return Cell(row, col, text.strip() == "1", formula, "b")
     if kind == "e":
         return Cell(row, col, text, formula, "e")
+    if not NUMBER.match(text):  # float() would accept '0_5', '５', 'nan', 'inf'
+        return Cell(row, col, text, formula, "e")
     return Cell(row, col, float(text), formula, "n")
+
+
+def _parse_sheet(data: bytes, name: str, state: str, strings: list[str],
+                 columns: frozenset[int] | None) -> Sheet:
+    root = ET.fromstring(data)
+    ns = _namespace(root)
+    tag_c, tag_f, tag_v, tag_is = ns + "c", ns + "f", ns + "v", ns + "is"
+    protection = root.find(ns + "sheetProtection")
+    sheet = Sheet(name=name, state=state,
+                  protected=protection is not None and protection.get("sheet") in ("1", "true"))
+    cells = sheet.cells
+    row = 0
+    for row_node in root.iter(ns + "row"):
+        row = int(row_node.get("r") or row + 1)
+        col = 0
+        for node in row_node:
+            if node.tag != tag_c:
+                continue
+            ref = node.get("r")
+            if ref is None:
+                col += 1
+            elif len(node) == 0 and node.get("t") != "inlineStr":
+                continue  # an empty (styled) cell: nothing to read
+            elif columns is not None and len(ref) > 1 and "0" <= ref[1] <= "9" and ord(ref[0]) - 64 not in columns:
+                continue  # a single-letter column we were not asked for
+            if columns is not None and ref is None and col not in columns:
+                continue
+            cell = _read_cell(node, strings, row, col, ref, tag_f, tag_v, tag_is)
+            col = cell.col
+            if columns is not None and col not in columns:
+                continue
+            if cell.kind != "" or cell.formula is not None:
+                cells[(cell.row, cell.col)] = cell
+    return sheet
+
+
+def _read_cell(node: ET.Element, strings: list[str], row: int, col: int, ref: str | None,
+               tag_f: str, tag_v: str, tag_is: str) -> Cell:
+    if ref:
+        match = CELL_REF.match(ref)
+        if not match:
+            raise ValueError(f"bad cell reference {ref[:20]!r}")
+        row, col = int(match[2]), _col_index(match[1])
+    kind = node.get("t", "n")
+    formula, text, inline = None, None, None
+    for child in node:
+        if child.tag == tag_v:
+            text = child.text
+        elif child.tag == tag_f:
+            formula = child.text or ""
+        elif child.tag == tag_is:
+            inline = child
+    if kind == "inlineStr":
+        return Cell(row, col, _text_of(inline) if inline is not None else "", formula, "s")
+    return _typed(row, col, kind, text, formula, strings)
 
 
 def _col_index(letters: str) -> int:
@@ -371,4 +455,5 @@ def _modified(archive: zipfile.ZipFile) -> dt.datetime | None:
         stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
+    stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
+    return stamp if EARLIEST <= stamp < LATEST else None  # absurd times are treated as absent
