@@ -43,7 +43,7 @@ def test_top_level_help():
 def test_generate_sample(tmp_path):
     result = run("generate", SAMPLE, "--out", tmp_path)
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # the progress bar goes to stderr
     assert lines[:3] == [
         "Đã tạo 35 biểu mẫu cho đợt 'Đánh giá, xếp loại việc thực hiện QCDC và công tác dân vận "
         "chính quyền năm 2023'.",

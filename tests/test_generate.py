@@ -224,3 +224,28 @@ def test_figures_sheet_validation_and_checks(book, campaign):
 def test_file_name_without_diacritics(campaign):
     unit = next(u for u in campaign.units if u.code == "CQ08")
     assert unit_file_name(unit) == "CQ08_Phong_Lao_dong_Thuong_binh_va_Xa_hoi.xlsx"
+
+
+def test_template_workbook_equals_direct_build(campaign, tmp_path):
+    """generate fills a per-group template; the result must be the directly built workbook."""
+    import datetime as dt
+
+    from workbook_tools.embed import FileIdentity
+    from workbook_tools.generate import _build_to, build_workbook
+    from workbook_tools.template import build_template, instantiate
+    from workbook_tools.xlsx_read import read_xlsx
+
+    now = dt.datetime(2023, 10, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    key = b"k" * 32
+    tricky = campaign.units[0].__class__(code="X&1", name='Xã <Thử> & "Nghiệm" đặc biệt', group="xa", line=0)
+    for unit in (campaign.units[0], campaign.units[-1], tricky):
+        identity = FileIdentity("1234-abcd", now)
+        build_workbook(campaign, unit, identity, tmp_path / "direct.xlsx", key)
+        data = instantiate(build_template(campaign, unit.group, identity, _build_to), campaign, unit, identity, key)
+        direct, templated = read_xlsx(tmp_path / "direct.xlsx"), read_xlsx(data)
+        assert direct.order == templated.order
+        for name in direct.order:
+            assert direct.sheet(name).cells == templated.sheet(name).cells, (unit.code, name)
+            assert direct.sheet(name).protected == templated.sheet(name).protected
+        assert direct.custom_properties == templated.custom_properties
+        assert direct.custom_properties["wt_unit_name"] == unit.name

@@ -62,7 +62,8 @@ def generate(campaign: Path, out_dir: Path | None, units: tuple[str, ...]) -> No
     (Generate one locked workbook per roster unit, plus manifest.csv.)
     """
     try:
-        result = generate_campaign(campaign, out_dir, units)
+        result = _with_progress(lambda progress: generate_campaign(campaign, out_dir, units, progress),
+                                "Đang tạo biểu mẫu")
     except WorkbookToolsError as exc:
         raise ProblemsError(exc) from exc
     if units and not result.files:
@@ -158,14 +159,14 @@ def collect(campaign: Path, inbox: Path, out_dir: Path | None, strict: bool, rev
         sys.exit(1)
 
 
-def _with_progress(run):
+def _with_progress(run, label: str = "Đang đọc tệp"):
     """Run with a progress bar on stderr, created once the number of files is known."""
     bar = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="Đang đọc tệp", file=sys.stderr)
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
             bar.__enter__()
         bar.update(1)
 

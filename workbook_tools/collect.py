@@ -31,6 +31,7 @@ from workbook_tools.merge import (
     judge_files,
     merge_units,
 )
+from workbook_tools.parallel import ordered_map
 from workbook_tools.problems import ERROR, WorkbookToolsError, make_problem
 from workbook_tools.review_read import Review, read_review
 from workbook_tools.signing import campaign_key
@@ -115,11 +116,8 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
     key, notes = campaign_key(Path(campaign.secret_key_file))
     found = scan_inbox(inbox, campaign.limits.max_file_bytes)
     candidates = [f for f in found if f.kind == CANDIDATE]
-    checked: dict[str, Submission] = {}
-    for index, item in enumerate(candidates, start=1):
-        checked[item.rel] = _check_candidate(campaign, item, key)
-        if progress:
-            progress(index, len(candidates))
+    results = ordered_map(_check_job, (campaign, key), candidates, progress)
+    checked: dict[str, Submission] = {item.rel: result for item, result in zip(candidates, results)}
     outcomes = judge_files(campaign, found, checked)
     review = read_review(campaign, review_path, key) if review_path else None
     units = merge_units(campaign, outcomes, review)
@@ -147,6 +145,11 @@ def review_issues(campaign: Campaign, review: Review, units: tuple[UnitOutcome, 
                         team=format_points(team), own=format_points(own[criterion.id])
                         if criterion.id in own else "trống")))
     return tuple(rows)
+
+
+def _check_job(context: tuple[Campaign, bytes | None], item: FoundFile) -> Submission:
+    """One file, in a worker process (see ``parallel``)."""
+    return _check_candidate(context[0], item, context[1])
 
 
 def _check_candidate(campaign: Campaign, item: FoundFile, key: bytes | None) -> Submission:

@@ -36,9 +36,13 @@ def _normal_permissions(path: Path) -> None:
     path.chmod(0o666 & ~umask)
 
 
-def inert(value: object) -> str:
-    """Text that a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
+def inert(value: object) -> object:
+    """Text that a spreadsheet will show as text, never run as a formula (numbers pass as they are)."""
+    if value is None:
+        return ""
+    if type(value) is int:
+        return value
+    text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

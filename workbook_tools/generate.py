@@ -22,12 +22,14 @@ from workbook_tools.embed import FileIdentity, build_metadata, property_name
 from workbook_tools.fileio import atomic_path, write_csv
 from workbook_tools.indicators import IndicatorSpec
 from workbook_tools.layout import plan_criteria
+from workbook_tools.parallel import ordered_map
 from workbook_tools.sheet_criteria import write_criteria_sheet
 from workbook_tools.sheet_indicators import write_indicator_sheet
 from workbook_tools.sheet_instructions import write_instructions, write_meta_sheet
 from workbook_tools.signing import SIGNATURE_KEY, load_or_create_key, sign
 from workbook_tools.spec import CriteriaSpec
 from workbook_tools.styles import WORKBOOK_OPTIONS, make_styles
+from workbook_tools.template import build_template, instantiate, write_atomic_bytes
 
 MANIFEST_COLUMNS = ("unit_code", "unit_name", "group", "file", "sha256", "file_id", "forms")
 
@@ -60,7 +62,7 @@ def default_out_dir(campaign: Campaign) -> Path:
 
 
 def generate_campaign(campaign_path: Path | str, out_dir: Path | str | None = None,
-                      units: tuple[str, ...] = ()) -> GenerateResult:
+                      units: tuple[str, ...] = (), progress=None) -> GenerateResult:
     """Generate every unit's workbook (or only the given unit codes) and the manifest."""
     campaign = load_campaign(campaign_path)
     out = Path(out_dir) if out_dir else default_out_dir(campaign)
@@ -69,28 +71,40 @@ def generate_campaign(campaign_path: Path | str, out_dir: Path | str | None = No
     key, key_created = load_or_create_key(key_file)
     chosen = [u for u in campaign.units if not units or u.code in units]
     now = dt.datetime.now(dt.timezone.utc).astimezone()
-    files = []
-    for unit in chosen:
-        identity = FileIdentity(file_id=str(uuid.uuid4()), generated_at=now)
-        path = out / unit_file_name(unit)
-        with atomic_path(path) as tmp:
-            build_workbook(campaign, unit, identity, tmp, key)
-        files.append(GeneratedFile(unit=unit, path=path, sha256=sha256_file(path),
-                                   file_id=identity.file_id))
+    jobs = [(unit, FileIdentity(file_id=str(uuid.uuid4()), generated_at=now)) for unit in chosen]
+    templates = {g: build_template(campaign, g, FileIdentity("", now), _build_to)
+                 for g in sorted({u.group for u in chosen})}
+    files = list(ordered_map(_generate_job, (campaign, key, out, templates), jobs, progress))
     manifest = out / "manifest.csv"
     write_csv(manifest, MANIFEST_COLUMNS, [_manifest_row(campaign, f) for f in files])
     return GenerateResult(campaign=campaign, out_dir=out, files=tuple(files), manifest=manifest,
                           key_file=key_file, key_created=key_created)
 
 
+def _generate_job(context, job: tuple[Unit, FileIdentity]) -> GeneratedFile:
+    """Write one unit's workbook atomically from its group's template (in a worker process)."""
+    campaign, key, out, templates = context
+    unit, identity = job
+    path = out / unit_file_name(unit)
+    data = instantiate(templates[unit.group], campaign, unit, identity, key)
+    write_atomic_bytes(path, data)
+    return GeneratedFile(unit=unit, path=path, sha256=hashlib.sha256(data).hexdigest(), file_id=identity.file_id)
+
+
 def build_workbook(campaign: Campaign, unit: Unit, identity: FileIdentity, path: Path,
                    key: bytes) -> None:
-    """Write one unit's workbook to path, its identity signed with the district key."""
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    """Write one unit's workbook to path directly (the reference the templates are tested against)."""
+    meta = build_metadata(campaign, unit, identity)
+    _build_to(campaign, unit, identity, path, sign(meta, key))
+
+
+def _build_to(campaign: Campaign, unit: Unit, identity: FileIdentity, target, signature: str) -> None:
+    """Write one unit's workbook to a path or a binary buffer, with the given signature."""
+    wb = xlsxwriter.Workbook(target if hasattr(target, "write") else str(target), WORKBOOK_OPTIONS)
     styles = make_styles(wb)
     forms = campaign.forms_for(unit)
     meta = build_metadata(campaign, unit, identity)
-    meta[SIGNATURE_KEY] = sign(meta, key)
+    meta[SIGNATURE_KEY] = signature
     layouts = {f.id: plan_criteria(f, campaign.year) for f in forms if isinstance(f, CriteriaSpec)}
     write_instructions(wb, styles, campaign, unit, layouts, identity.file_id)
     for form in forms:

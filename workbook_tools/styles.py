@@ -14,6 +14,7 @@ HEADER_FILL = "#D9E1F2"  # table header
 SECTION_FILL = "#F2F2F2"
 
 WORKBOOK_OPTIONS = {
+    "in_memory": True,
     "strings_to_formulas": False,
     "strings_to_urls": False,
     "strings_to_numbers": False,

@@ -46,6 +46,9 @@ OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_n
            "default_format_properties": {"font_name": FONT, "font_size": 11}}
 MARGINS = {"left": 0.59, "right": 0.39, "top": 0.59, "bottom": 0.59}
 BAND_COLOURS = ("#C00000", "#ED7D31", "#7F7F7F", "#548235")
+# Beyond this many units a units-across matrix is neither printable nor readable (and costs most
+# of the writing time): the detail sheets then keep the district statistics and point to the CSVs.
+MATRIX_MAX_UNITS = 400
 
 
 @dataclass(frozen=True)
@@ -299,14 +302,17 @@ def _counts(ws: Worksheet, fm: _Formats, row: int, collection: Collection,
 
 def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaSpec) -> None:
     """Criteria down, valid units across, with district average / lowest / highest / % of max."""
-    units = [u for u in _sorted_units(collection, spec.id)
+    every = [u for u in _sorted_units(collection, spec.id)
              if u.form(spec.id) is not None and u.form(spec.id).total is not None]
+    units = every if len(every) <= MATRIX_MAX_UNITS else []
     first_unit = 7
     last_col = max(first_unit + len(units) - 1, first_unit)
     row = _head(ws, fm, collection, f"KẾT QUẢ TỰ CHẤM TỪNG TIÊU CHÍ - {spec.short_name}", last_col)
+    more = "" if units or not every else (f" Quá {MATRIX_MAX_UNITS} đơn vị nên không in từng cột đơn vị: "
+                                          "điểm từng đơn vị xem trong scores.csv.")
     ws.merge_range(row, 0, row, last_col,
-                   f"Chỉ gồm {len(units)} đơn vị có bảng {spec.short_name} hợp lệ. Cột 'Tỷ lệ đạt' = điểm "
-                   "trung bình / điểm chuẩn: tô đỏ là tiêu chí yếu nhất toàn huyện.", fm.note)
+                   f"Chỉ gồm {len(every)} đơn vị có bảng {spec.short_name} hợp lệ. Cột 'Tỷ lệ đạt' = điểm "
+                   f"trung bình / điểm chuẩn: tô đỏ là tiêu chí yếu nhất toàn huyện.{more}", fm.note)
     header = row + 2
     labels = ("STT", spec.content_label, spec.max_label, "Trung bình", "Thấp nhất", "Cao nhất", "Tỷ lệ đạt")
     for col, label in enumerate(labels):
@@ -315,7 +321,7 @@ def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaS
         ws.write_string(header, first_unit + offset, outcome.unit.name, fm.header_rotated)
     ws.set_row(header, 120)
     row = header + 1
-    scores = [u.form(spec.id).final for u in units]  # the unit's own, or after the team's review
+    scores = [u.form(spec.id).final for u in every]  # the unit's own, or after the team's review
     ratio_rows = []
     for node, depth in _walk(spec.sections):
         is_section = isinstance(node, Section)
@@ -327,15 +333,15 @@ def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaS
         _stats(ws, fm, row, values, node.max, is_section)
         if not is_section:
             ratio_rows.append(row)
-        for offset, value in enumerate(values):
+        for offset, value in enumerate(values[:len(units)]):
             _number(ws, row, first_unit + offset, value, fm.section_number if is_section else fm.number)
         row += 1
-    totals = [u.form(spec.id).total for u in units]
+    totals = [u.form(spec.id).total for u in every]
     ws.write_string(row, 0, "", fm.section_number)
     ws.write_string(row, 1, spec.total_label, fm.section)
     ws.write_number(row, 2, float(spec.total), fm.section_number)
     _stats(ws, fm, row, totals, spec.total, True)
-    for offset, value in enumerate(totals):
+    for offset, value in enumerate(totals[:len(units)]):
         _number(ws, row, first_unit + offset, value, fm.section_number)
     for label, pick in ((spec.classification_label, lambda u: u.classification or ""),
                         ("Hạng chung", lambda u: u.rank_overall)):
@@ -402,8 +408,9 @@ def _number(ws, row: int, col: int, value: Decimal | None, fmt) -> None:
 def _figures(ws: Worksheet, fm: _Formats, collection: Collection, spec: IndicatorSpec) -> None:
     """Figures down; district, groups and every counted unit across."""
     campaign = collection.campaign
-    counted = [u for u in collection.units if u.form(spec.id) is not None and u.form(spec.id).result]
-    valid = [u for u in counted if u.form(spec.id).status == VALID]
+    every = [u for u in collection.units if u.form(spec.id) is not None and u.form(spec.id).result]
+    valid = [u for u in every if u.form(spec.id).status == VALID]
+    counted = every if len(every) <= MATRIX_MAX_UNITS else []
     scopes = [(f"Toàn {campaign.district}", valid)]
     scopes += [(g.label, [u for u in valid if u.unit.group == g.id]) for g in campaign.groups]
     first_unit = 3 + len(scopes)
@@ -546,6 +553,8 @@ def _charts(wb, ws: Worksheet, fm: _Formats, collection: Collection, scored: lis
         units = sorted(((u.unit.name, u.form(spec.id).total) for u in collection.units
                         if u.form(spec.id) is not None and u.form(spec.id).total is not None),
                        key=lambda e: (-e[1], name_key(e[0])))
+        total_units = len(units)
+        units = units[:MATRIX_MAX_UNITS]
         bands = [b for b in spec.bands.items if b.min > 0]
         ws.set_row(top, 45)
         ws.write_string(top, col, "Đơn vị", fm.header)
@@ -575,7 +584,8 @@ def _charts(wb, ws: Worksheet, fm: _Formats, collection: Collection, scored: lis
                                            "dash_type": "dash", "width": 1.5},
                                   "marker": {"type": "none"}})
             chart.combine(lines)
-            chart.set_title({"name": f"Tổng điểm {spec.short_name} và các mức xếp loại",
+            scope = "" if total_units == len(units) else f" ({len(units)} đơn vị điểm cao nhất / {total_units})"
+            chart.set_title({"name": f"Tổng điểm {spec.short_name} và các mức xếp loại{scope}",
                              "name_font": {"name": FONT, "size": 12}})
             chart.set_y_axis({"min": 0, "max": float(spec.total), "major_gridlines": {"visible": True}})
             chart.set_x_axis({"num_font": {"rotation": -60, "name": FONT, "size": 8}})

@@ -16,6 +16,7 @@ It returns both a cell's formula and its cached value, which openpyxl can only g
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import posixpath
 import re
@@ -23,6 +24,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -60,8 +62,7 @@ class XlsxError(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One cell: its value (number, text, bool or None), formula text, and raw type."""
 
     row: int  # 1-based, as Excel shows
@@ -273,8 +274,14 @@ def _namespace(root: ET.Element) -> str:
 
 
 def _shared_strings(data: bytes, limits: Limits) -> list[str]:
-    if data.count(b"<si") > limits.max_strings:
+    count = data.count(b"<si")
+    if count > limits.max_strings:
         raise XlsxError("bảng chuỗi dùng chung quá lớn: có thể là tệp độc hại")
+    if count == data.count(b"<si>") and b"<![CDATA[" not in data and b":si" not in data:
+        simple = _SIMPLE_STRINGS.findall(data)
+        if len(simple) == count:  # every item is a plain <si><t>text</t></si>
+            _well_formed(data)
+            return [_unescape(raw) for raw in simple]
     root = ET.fromstring(data)
     return [_text_of(si) for si in root.iter(_namespace(root) + "si")]
 
@@ -308,11 +315,31 @@ _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
+@functools.lru_cache(maxsize=64)
+def _cell_pattern(columns: frozenset[int] | None) -> re.Pattern[bytes]:
+    """The cell scanner, limited to the wanted single-letter columns so the regex engine skips the rest."""
+    if columns is None or not all(1 <= c <= 26 for c in columns):
+        return _SCAN_CELL
+    letters = b"|".join(bytes([64 + c]) for c in sorted(columns))
+    return re.compile(rb'<c r="(' + letters + rb')([0-9]{1,7})"([^>]*?)(/>|>(.*?)</c>)', re.S)
+
+
+_SIMPLE_STRINGS = re.compile(rb"<si><t(?: xml:space=\"preserve\")?>([^<]*)</t></si>|<si><t/></si>")
+
+
 def _canonical(data: bytes) -> bool:
     """Whether every cell tag is '<c r="..."', unprefixed, with no CDATA or single-quoted attributes."""
     cells = data.count(b"<c ")
     return (cells > 0 and cells == data.count(b'<c r="') and b"<c>" not in data and b"<![CDATA[" not in data
             and b"='" not in data and b":c " not in data and b"<rPh" not in data)
+
+
+def _well_formed(data: bytes) -> None:
+    """Raise ET.ParseError unless the XML is well formed (expat, no handlers: fast)."""
+    try:
+        expat.ParserCreate().Parse(data, True)
+    except expat.ExpatError as exc:
+        raise ET.ParseError(str(exc)) from None
 
 
 def _unescape(raw: bytes) -> str:
@@ -325,32 +352,37 @@ def _unescape(raw: bytes) -> str:
 
 def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
                 columns: frozenset[int] | None) -> Sheet:
-    parser = expat.ParserCreate()
-    try:
-        parser.Parse(data, True)  # well formed, or the file is refused like any broken XML
-    except expat.ExpatError as exc:
-        raise ET.ParseError(str(exc)) from None
+    _well_formed(data)
     sheet = Sheet(name=name, state=state, protected=_SCAN_PROTECTION.search(data) is not None)
     cells = sheet.cells
-    for match in _SCAN_CELL.finditer(data):
-        body = match[5]
-        if match[4] == b"/>" and b'"inlineStr"' not in match[3]:
+    for match in _cell_pattern(columns).finditer(data):
+        letters, attrs, body = match[1], match[3], match[5]
+        if body is None and b'"inlineStr"' not in attrs:
             continue  # an empty (styled) cell
-        col = _col_index(match[1].decode("ascii"))
+        col = letters[0] - 64 if len(letters) == 1 else _col_index(letters.decode("ascii"))
         if columns is not None and col not in columns:
             continue
         row = int(match[2])
-        kind_match = _SCAN_TYPE.search(match[3])
-        kind = kind_match[1].decode("ascii") if kind_match else "n"
-        formula_match = _SCAN_FORMULA.search(body or b"")
-        formula = _unescape(formula_match[1] or b"") if formula_match else None
+        kind = "n"
+        if b" t=" in attrs:
+            kind_match = _SCAN_TYPE.search(attrs)
+            kind = kind_match[1].decode("ascii") if kind_match else "n"
+        body = body or b""
+        formula = None
+        if b"<f" in body:
+            formula_match = _SCAN_FORMULA.search(body)
+            formula = _unescape(formula_match[1] or b"") if formula_match else None
         if kind == "inlineStr":
-            inline = _SCAN_INLINE.search(body or b"")
+            inline = _SCAN_INLINE.search(body)
             text = "".join(_unescape(t[1] or b"") for t in _SCAN_TEXT.finditer(inline[1])) if inline else ""
             cells[(row, col)] = Cell(row, col, text, formula, "s")
             continue
-        value = _SCAN_VALUE.search(body or b"")
-        cell = _typed(row, col, kind, _unescape(value[1]) if value and value[1] else None, formula, strings)
+        if body.startswith(b"<v>") and body.endswith(b"</v>") and b"<" not in body[3:-4]:
+            raw = body[3:-4]
+        else:
+            value = _SCAN_VALUE.search(body)
+            raw = value[1] if value else b""
+        cell = _typed(row, col, kind, _unescape(raw) if raw else None, formula, strings)
         if cell.kind != "" or cell.formula is not None:
             cells[(row, col)] = cell
     return sheet
