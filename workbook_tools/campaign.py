@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -88,6 +89,11 @@ class Campaign:
     def deadline_at(self) -> dt.datetime:
         """The moment a submission becomes late: 00:00 of the deadline day ("trước ngày ...")."""
         return dt.datetime.combine(self.deadline, dt.time(0, 0), tzinfo=self.timezone)
+
+    @functools.cached_property
+    def units_by_code(self) -> dict[str, Unit]:
+        """Roster units by code."""
+        return {u.code: u for u in self.units}
 
     def group(self, group_id: str) -> Group:
         """The group with this id."""

@@ -9,6 +9,7 @@ and moved into place together at the end.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -74,6 +75,15 @@ class Collection:
     def late(self) -> int:
         """Units whose counted file was saved late."""
         return sum(bool(u.late) for u in self.units)
+
+    @functools.cached_property
+    def errors_by_unit(self) -> dict[str, list]:
+        """Error problems per unit code."""
+        errors: dict[str, list] = {}
+        for row in self.issues:
+            if row.problem.severity == ERROR:
+                errors.setdefault(row.unit_code, []).append(row.problem)
+        return errors
 
     @property
     def has_errors(self) -> bool:

@@ -9,6 +9,8 @@ row by its id even if rows were moved.
 
 from __future__ import annotations
 
+import functools
+
 import math
 from dataclasses import dataclass
 
@@ -138,6 +140,7 @@ class CriteriaLayout:
         return tuple(lines)
 
 
+@functools.lru_cache(maxsize=32)
 def plan_criteria(spec: CriteriaSpec, year: int) -> CriteriaLayout:
     """Lay out a scoring sheet: header block, titles, table, totals, signature, notes.
 
@@ -208,6 +211,7 @@ class IndicatorLayout:
         return cell_ref(row, IND_COL_VALUE)
 
 
+@functools.lru_cache(maxsize=32)
 def plan_indicators(spec: IndicatorSpec, year: int) -> IndicatorLayout:
     """Lay out the figures sheet."""
     title_row = TOP_ROWS

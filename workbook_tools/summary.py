@@ -159,8 +159,7 @@ def _needs(outcome: UnitOutcome, collection: Collection) -> str:
     """What must be fixed, in a few words."""
     if outcome.file is None:
         return "Chưa nộp: liên hệ đơn vị."
-    errors = [r.problem for r in collection.issues
-              if r.unit_code == outcome.unit.code and r.problem.severity == ERROR]
+    errors = collection.errors_by_unit.get(outcome.unit.code, [])
     if not errors:
         return ""
     shown = "; ".join(f"{p.sheet} ô {p.cell}: {p.message}" if p.cell else p.message for p in errors[:3])

@@ -115,15 +115,23 @@ def _check_identity(campaign: Campaign, meta: dict[str, str], conflicts: list, p
     if key is not None and not verify(meta, key):
         sink.add("WB_SIGNATURE_BAD", unit_code=meta["unit_code"])
         return None
-    unit = next((u for u in campaign.units if u.code == meta["unit_code"]), None)
+    unit = campaign.units_by_code.get(meta["unit_code"])
     if unit is None:
         sink.add("WB_UNKNOWN_UNIT", unit_code=meta["unit_code"])
         return None
-    named = next((u.code for u in campaign.units
-                  if u.code != unit.code and re.match(rf"^{re.escape(u.code)}(?![A-Za-z0-9])", path.name)), None)
-    if named:
+    named = _named_unit(campaign, path.name)
+    if named and named != unit.code:
         sink.add("WB_FILENAME_OTHER_UNIT", named=named, unit_code=unit.code)
     return unit
+
+
+def _named_unit(campaign: Campaign, file_name: str) -> str | None:
+    """The roster code a file name starts with (followed by a non-alphanumeric), if any."""
+    ends = [i for i, ch in enumerate(file_name) if not ch.isascii() or not ch.isalnum()] + [len(file_name)]
+    for end in sorted(ends, reverse=True):
+        if file_name[:end] in campaign.units_by_code:
+            return file_name[:end]
+    return None
 
 
 def _check_forms(campaign: Campaign, unit: Unit, book: Book, meta: dict[str, str], sink: _Sink):

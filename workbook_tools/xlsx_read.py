@@ -277,9 +277,9 @@ def _shared_strings(data: bytes, limits: Limits) -> list[str]:
     count = data.count(b"<si")
     if count > limits.max_strings:
         raise XlsxError("bảng chuỗi dùng chung quá lớn: có thể là tệp độc hại")
-    if count == data.count(b"<si>") and b"<![CDATA[" not in data and b":si" not in data:
+    if count == data.count(b"<si>") and b"<![CDATA[" not in data and data.count(b"si>") == 2 * count:
         simple = _SIMPLE_STRINGS.findall(data)
-        if len(simple) == count:  # every item is a plain <si><t>text</t></si>
+        if len(simple) == count:  # every item is a plain, unprefixed <si><t>text</t></si>
             _well_formed(data)
             return [_unescape(raw) for raw in simple]
     root = ET.fromstring(data)
@@ -300,8 +300,15 @@ def _read_sheet(data: bytes, name: str, state: str, strings: list[str], budget: 
     if used > budget + 10_000:
         raise XlsxError(f"trang '{name}' có quá nhiều ô: có thể là tệp độc hại")
     if _canonical(data):
-        return _scan_sheet(data, name, state, strings, columns), used
+        try:
+            return _scan_sheet(data, name, state, strings, columns), used
+        except _NotCanonical:
+            pass
     return _parse_sheet(data, name, state, strings, columns), used
+
+
+class _NotCanonical(Exception):
+    """A cell the scanner does not fully understand: parse the sheet as XML instead."""
 
 
 _SCAN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(/>|>(.*?)</c>)', re.S)
@@ -327,11 +334,18 @@ def _cell_pattern(columns: frozenset[int] | None) -> re.Pattern[bytes]:
 _SIMPLE_STRINGS = re.compile(rb"<si><t(?: xml:space=\"preserve\")?>([^<]*)</t></si>|<si><t/></si>")
 
 
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_ATTRS = re.compile(rb'(?:\s+[A-Za-z_:][\w:.-]*="[^"<>]*")*\s*')
+_BODY = re.compile(rb"(?:<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?(?:<v>[^<]*</v>|<v\s*/>)?(?:<is>.*</is>)?", re.S)
+
+
 def _canonical(data: bytes) -> bool:
-    """Whether every cell tag is '<c r="..."', unprefixed, with no CDATA or single-quoted attributes."""
-    cells = data.count(b"<c ")
-    return (cells > 0 and cells == data.count(b'<c r="') and b"<c>" not in data and b"<![CDATA[" not in data
-            and b"='" not in data and b":c " not in data and b"<rPh" not in data)
+    """Whether every cell tag is '<c r="..."', unprefixed, with no comments, processing
+    instructions, CDATA or single-quoted attributes (what the common writers produce)."""
+    cells = data.count(b'<c r="')
+    return (cells > 0 and len(_ANY_CELL.findall(data)) == cells and b"<![CDATA[" not in data
+            and b"<!--" not in data and data.count(b"<?") <= 1 and b"='" not in data
+            and b":c " not in data and b"<rPh" not in data)
 
 
 def _well_formed(data: bytes) -> None:
@@ -357,6 +371,8 @@ def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
     cells = sheet.cells
     for match in _cell_pattern(columns).finditer(data):
         letters, attrs, body = match[1], match[3], match[5]
+        if not _ATTRS.fullmatch(attrs) or (body and not _BODY.fullmatch(body)):
+            raise _NotCanonical
         if body is None and b'"inlineStr"' not in attrs:
             continue  # an empty (styled) cell
         col = letters[0] - 64 if len(letters) == 1 else _col_index(letters.decode("ascii"))
@@ -364,7 +380,7 @@ def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
             continue
         row = int(match[2])
         kind = "n"
-        if b" t=" in attrs:
+        if b"t=" in attrs:
             kind_match = _SCAN_TYPE.search(attrs)
             kind = kind_match[1].decode("ascii") if kind_match else "n"
         body = body or b""
