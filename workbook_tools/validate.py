@@ -286,6 +286,10 @@ def _decimal(value: object) -> Decimal | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return Decimal(int(value))
         text = repr(value)
     else:
         text = str(value).strip().replace(" ", "")
