@@ -59,3 +59,13 @@ def test_unusual_cells_fall_back_to_the_parser():
         data = base % cell
         sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000)
         assert sheet.cells == X._parse_sheet(data, "S", "visible", ["x"], None).cells, cell
+
+
+def test_spaced_and_odd_attributes_are_read_like_the_parser():
+    base = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b"<sheetData><row r=\"1\">%s</row></sheetData></worksheet>")
+    for cell in (b'<c r="A1" t = "s"><v>0</v></c>', b'<c r="A1" x="a>b" t="b"><v>1</v></c>',
+                 b'<c r="A1"\n\tt="str"><v>7</v></c>', b'<c r="A1" s="1" t="e"><v>#REF!</v></c>'):
+        data = base % cell
+        sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000)
+        assert sheet.cells == X._parse_sheet(data, "S", "visible", ["x"], None).cells, cell

@@ -75,6 +75,7 @@ class Campaign:
     max_file_mb: float
     secret_key_file: str
     review_rule: str
+    report_file: str
     groups: tuple[Group, ...]
     forms: tuple[Form, ...]
     units: tuple[Unit, ...]
@@ -129,6 +130,7 @@ def load_campaign(path: Path | str) -> Campaign:
         max_file_mb=_read_size(top, "max_file_mb"),
         secret_key_file=str((path.parent / top.text("secret_key_file", "khoa-bi-mat.key")).resolve()),
         review_rule=_read_choice(top, "review_rule", REVIEW_RULES),
+        report_file=str((path.parent / top.text("report")).resolve()) if top.has("report") else "",
     )
     top.finish()
     if values["id"] and not ID_PATTERN.match(values["id"]):

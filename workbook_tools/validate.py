@@ -195,9 +195,12 @@ def _find_sheet(book: Book, expected: str, ids: list[str], form_id: str, sink: _
 
 def _id_rows(sheet: Sheet) -> dict[str, list[int]]:
     rows: dict[str, list[int]] = {}
-    for (row, col), cell in sorted(sheet.cells.items()):
+    for (row, col), cell in sheet.cells.items():
         if col == 1 and isinstance(cell.value, str):
             rows.setdefault(cell.value, []).append(row)
+    for found in rows.values():
+        if len(found) > 1:
+            found.sort()
     return rows
 
 
@@ -253,7 +256,7 @@ def _check_criteria(campaign: Campaign, spec: CriteriaSpec, sheet: Sheet, sink: 
 def _check_criterion_row(sheet: Sheet, row: int, criterion, score_col: int, sink: _Sink) -> Decimal | None:
     stt, maximum = criterion.stt or "-", format_points(criterion.max)
     text = sheet.value(row, COL_TEXT + 1)
-    if not isinstance(text, str) or nfc(text).strip() != criterion.text:
+    if text != criterion.text and (not isinstance(text, str) or nfc(text).strip() != criterion.text):
         sink.add("WB_TEXT_CHANGED", sheet=sheet.name, row=row, col=COL_TEXT + 1, stt=stt)
     printed = sheet.value(row, COL_MAX + 1)
     if _decimal(printed) != criterion.max:

@@ -311,8 +311,9 @@ class _NotCanonical(Exception):
     """A cell the scanner does not fully understand: parse the sheet as XML instead."""
 
 
-_SCAN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(/>|>(.*?)</c>)', re.S)
-_SCAN_TYPE = re.compile(rb'\st="([a-zA-Z]+)"')
+_ATTRIBUTES = rb'((?:\s+[A-Za-z_:][\w:.-]*\s*=\s*"[^"]*")*)\s*'
+_SCAN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"' + _ATTRIBUTES + rb'(/>|>(.*?)</c>)', re.S)
+_SCAN_TYPE = re.compile(rb'\st\s*=\s*"([a-zA-Z]+)"')
 _SCAN_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _SCAN_FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)")
 _SCAN_INLINE = re.compile(rb"<is>(.*?)</is>", re.S)
@@ -328,7 +329,7 @@ def _cell_pattern(columns: frozenset[int] | None) -> re.Pattern[bytes]:
     if columns is None or not all(1 <= c <= 26 for c in columns):
         return _SCAN_CELL
     letters = b"|".join(bytes([64 + c]) for c in sorted(columns))
-    return re.compile(rb'<c r="(' + letters + rb')([0-9]{1,7})"([^>]*?)(/>|>(.*?)</c>)', re.S)
+    return re.compile(rb'<c r="(' + letters + rb')([0-9]{1,7})"' + _ATTRIBUTES + rb'(/>|>(.*?)</c>)', re.S)
 
 
 _SIMPLE_STRINGS = re.compile(rb"<si><t(?: xml:space=\"preserve\")?>([^<]*)</t></si>|<si><t/></si>")
@@ -371,8 +372,6 @@ def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
     cells = sheet.cells
     for match in _cell_pattern(columns).finditer(data):
         letters, attrs, body = match[1], match[3], match[5]
-        if attrs.count(b'"') & 1:  # a '>' inside an attribute value: not for the scanner
-            raise _NotCanonical
         if body is None and b'"inlineStr"' not in attrs:
             continue  # an empty (styled) cell
         col = letters[0] - 64 if len(letters) == 1 else _col_index(letters.decode("ascii"))
@@ -380,12 +379,12 @@ def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
             continue
         row = int(match[2])
         kind = "n"
-        if b"t=" in attrs:
+        if b"t" in attrs:
             kind_match = _SCAN_TYPE.search(attrs)
             kind = kind_match[1].decode("ascii") if kind_match else "n"
         body = body or b""
         formula = None
-        if body.startswith(b"<v>") and body.endswith(b"</v>") and body.count(b"<") == 2:
+        if body[:3] == b"<v>" and body[-4:] == b"</v>" and b"<" not in body[3:-4]:
             raw = body[3:-4]  # the common case: just a value
         else:
             if not _BODY.fullmatch(body):

@@ -1,0 +1,154 @@
+"""Read what ``collect`` wrote (the CSV contracts, never the xlsx) and compare two years.
+
+Used by ``report`` (the district's .docx) and by ``collect --previous`` (the summary sheet
+"So với năm trước"). Units of two years are matched by code; roster changes (units new this
+year, gone since last year, renamed) are listed, never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from workbook_tools.problems import WorkbookToolsError, make_problem
+from workbook_tools.scoring import round2
+from workbook_tools.spec import CriteriaSpec, Section
+
+RESULT_FILES = ("units.csv", "scores.csv", "indicators.csv")
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One line of units.csv."""
+
+    code: str
+    name: str
+    group: str
+    form_id: str
+    status: str
+    total: Decimal | None
+    classification: str
+    rank_in_group: int | None
+    rank_overall: int | None
+    late: str
+    file: str
+
+
+@dataclass
+class Results:
+    """One year's collected results."""
+
+    folder: Path
+    units: list[UnitRow] = field(default_factory=list)
+    scores: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)  # (unit, form, criterion)
+    figures: dict[tuple[str, str], str] = field(default_factory=dict)          # (unit, indicator) -> text
+
+    def rows(self, form_id: str) -> list[UnitRow]:
+        """units.csv rows of one form, in file (roster) order."""
+        return [u for u in self.units if u.form_id == form_id]
+
+    def names(self) -> dict[str, str]:
+        """Unit code -> name."""
+        return {u.code: u.name for u in self.units}
+
+
+def read_results(folder: Path | str) -> Results:
+    """Load units.csv, scores.csv and indicators.csv from a collect output folder."""
+    folder = Path(folder)
+    missing = [name for name in RESULT_FILES if not (folder / name).is_file()]
+    if missing:
+        raise WorkbookToolsError([make_problem("FILE_NOT_FOUND", path=str(folder / name)) for name in missing])
+    results = Results(folder)
+    for row in _rows(folder / "units.csv"):
+        results.units.append(UnitRow(
+            code=row["unit_code"], name=row["unit_name"], group=row["group"], form_id=row["form_id"],
+            status=row["status"], total=_decimal(row["total"]), classification=row["classification"],
+            rank_in_group=_int(row["rank_in_group"]), rank_overall=_int(row["rank_overall"]),
+            late=row["late"], file=row["file"]))
+    for row in _rows(folder / "scores.csv"):
+        value = _decimal(row["team_score"]) if row["team_score"] else _decimal(row["self_score"])
+        if value is not None:
+            results.scores[(row["unit_code"], row["form_id"], row["criterion_id"])] = value
+    for row in _rows(folder / "indicators.csv"):
+        if row["value"] != "":
+            results.figures[(row["unit_code"], row["indicator_id"])] = row["value"]
+    return results
+
+
+def _rows(path: Path):
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _decimal(text: str) -> Decimal | None:
+    text = (text or "").strip().lstrip("'")
+    return Decimal(text) if text else None
+
+
+def _int(text: str) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text else None
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """One unit's change from last year, for one form."""
+
+    code: str
+    name: str
+    total: Decimal | None
+    previous_total: Decimal | None
+    classification: str
+    previous_classification: str
+    rank: int | None
+    previous_rank: int | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        """Change in total (None when either year has no valid total)."""
+        if self.total is None or self.previous_total is None:
+            return None
+        return self.total - self.previous_total
+
+
+@dataclass(frozen=True)
+class RosterChanges:
+    """Units new this year, gone since last year, and renamed (same code, other name)."""
+
+    new: tuple[tuple[str, str], ...]
+    gone: tuple[tuple[str, str], ...]
+    renamed: tuple[tuple[str, str, str], ...]  # code, last year's name, this year's name
+
+
+def unit_changes(current: Results, previous: Results, form_id: str) -> list[UnitChange]:
+    """Every unit of this year with last year's figures of the same code (if any)."""
+    before = {u.code: u for u in previous.rows(form_id)}
+    changes = []
+    for row in current.rows(form_id):
+        old = before.get(row.code)
+        changes.append(UnitChange(row.code, row.name, row.total, old.total if old else None,
+                                  row.classification, old.classification if old else "",
+                                  row.rank_overall, old.rank_overall if old else None))
+    return changes
+
+
+def roster_changes(current: Results, previous: Results) -> RosterChanges:
+    """Compare the two rosters by unit code."""
+    now, then = current.names(), previous.names()
+    return RosterChanges(
+        new=tuple((c, n) for c, n in now.items() if c not in then),
+        gone=tuple((c, n) for c, n in then.items() if c not in now),
+        renamed=tuple((c, then[c], n) for c, n in now.items() if c in then and then[c] != n))
+
+
+def section_averages(results: Results, spec: CriteriaSpec) -> list[tuple[Section, Decimal | None]]:
+    """District average of each top-level section, over units with a valid total."""
+    valid = [u.code for u in results.rows(spec.id) if u.status == "valid" and u.total is not None]
+    averages = []
+    for section in spec.sections:
+        totals = [sum((results.scores.get((code, spec.id, c.id), Decimal(0)) for c in section.criteria()),
+                      Decimal(0)) for code in valid]
+        averages.append((section, round2(sum(totals, Decimal(0)) / len(totals)) if totals else None))
+    return averages
