@@ -218,7 +218,8 @@ def op_sheet_info(ctx: Any, desktop: Any, job: dict) -> dict:
 def op_to_pdf(ctx: Any, desktop: Any, job: dict) -> dict:
     """Export the document as PDF."""
     with opened(desktop, job["src"]) as doc:
-        store(doc, job["pdf"], PDF_FILTER)
+        text = doc.supportsService("com.sun.star.text.TextDocument")
+        store(doc, job["pdf"], "writer_pdf_Export" if text else PDF_FILTER)
     return {"ok": True}
 
 

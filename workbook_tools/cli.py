@@ -145,14 +145,17 @@ def check(files: tuple[Path, ...], campaign_path: Path, as_json: bool) -> None:
               help="Trả mã lỗi 1 nếu có tệp nào còn lỗi. Exit 1 when any submission has an error.")
 @click.option("--review", "review_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Phiếu chấm Tổ KT đã chấm (lệnh review tạo ra). The team's filled review workbook.")
-def collect(campaign: Path, inbox: Path, out_dir: Path | None, strict: bool, review_file: Path | None) -> None:
+@click.option("--previous", "previous_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục kết quả năm trước (của lệnh collect), để so sánh. Last year's results.")
+def collect(campaign: Path, inbox: Path, out_dir: Path | None, strict: bool, review_file: Path | None,
+            previous_dir: Path | None) -> None:
     """Tổng hợp mọi tệp trong thư mục nhận: kiểm tra, xếp hạng, ghi bảng tổng hợp và các tệp CSV.
 
     (Collect an inbox: check every file, rank, write tong-hop.xlsx and the CSVs.)
     """
     try:
         result = _with_progress(lambda progress: collect_campaign(campaign, inbox, out_dir, progress,
-                                                                  review_file))
+                                                                  review_file, previous_dir))
     except WorkbookToolsError as exc:
         raise ProblemsError(exc) from exc
     _print_collected(result)
@@ -204,6 +207,8 @@ def demo(out_dir: Path) -> None:
     for line in result.story:
         click.echo(f"  - {line}")
     _print_collected(result.collected)
+    if result.report:
+        click.echo(f"Dự thảo báo cáo của huyện (có so sánh với năm trước): {result.report}")
 
 
 @main.command(context_settings=CONTEXT)

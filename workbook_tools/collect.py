@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -62,6 +63,7 @@ class Collection:
     units: tuple[UnitOutcome, ...]
     issues: tuple[IssueRow, ...]
     review: Review | None = None
+    previous: Any = None  # last year's Results (see ``results``), for the comparison sheet
 
     def count(self, verdict: str) -> int:
         """Files with this verdict."""
@@ -106,10 +108,20 @@ def default_out_dir(campaign: Campaign) -> Path:
 
 
 def collect_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path | str | None = None,
-                     progress: Progress | None = None, review: Path | str | None = None) -> CollectResult:
-    """Collect an inbox (and the team's review workbook, if given); write the summary and CSVs."""
+                     progress: Progress | None = None, review: Path | str | None = None,
+                     previous: Path | str | None = None) -> CollectResult:
+    """Collect an inbox (and the team's review workbook, if given); write the summary and CSVs.
+
+    With ``previous`` (last year's collect output folder) the summary compares the two years.
+    """
+    from dataclasses import replace
+
+    from workbook_tools.results import read_results
+
     campaign = load_campaign(campaign_path)
+    last_year = read_results(previous) if previous else None
     collection = collect(campaign, Path(inbox), progress, Path(review) if review else None)
+    collection = replace(collection, previous=last_year)
     out = Path(out_dir) if out_dir else default_out_dir(campaign)
     outputs = write_outputs(collection, out)
     return CollectResult(collection, out, tuple(outputs))

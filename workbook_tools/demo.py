@@ -20,10 +20,12 @@ from workbook_tools.collect import CollectResult, Progress, collect_campaign
 from workbook_tools.fill import fill_workbook, sample_figures, sample_scores
 from workbook_tools.generate import GenerateResult, generate_campaign
 from workbook_tools.problems import WorkbookToolsError, make_problem
+from workbook_tools.report import build_report
 from workbook_tools.spec import CriteriaSpec
 
 MARKER = ".workbook-tools-demo"
 SAMPLE_CAMPAIGN = Path(__file__).resolve().parent.parent / "samples" / "phong_tho_2023" / "campaign.yaml"
+SAMPLE_PREVIOUS = Path(__file__).resolve().parent.parent / "samples" / "phong_tho_2022" / "ket-qua"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class DemoResult:
     inbox: Path
     collected: CollectResult
     story: tuple[str, ...]  # what was planted in the inbox, for the user to find again
+    report: Path | None = None
 
 
 def run_demo(out_dir: Path | str = Path("output") / "demo", campaign_path: Path | str = SAMPLE_CAMPAIGN,
@@ -46,8 +49,13 @@ def run_demo(out_dir: Path | str = Path("output") / "demo", campaign_path: Path 
     generated = generate_campaign(campaign_path, out / "phat-hanh")
     inbox = out / "hop-thu"
     story = build_inbox(generated, inbox)
-    collected = collect_campaign(campaign_path, inbox, out / "tong-hop", progress)
-    return DemoResult(generated, inbox, collected, tuple(story))
+    previous = SAMPLE_PREVIOUS if SAMPLE_PREVIOUS.is_dir() and Path(campaign_path) == SAMPLE_CAMPAIGN else None
+    collected = collect_campaign(campaign_path, inbox, out / "tong-hop", progress, previous=previous)
+    report = None
+    if generated.campaign.report_file:
+        report = build_report(campaign_path, out / "tong-hop", previous, out / "bao-cao" /
+                              f"bao-cao-{generated.campaign.year}.docx").path
+    return DemoResult(generated, inbox, collected, tuple(story), report)
 
 
 def _prepare(out: Path) -> None:

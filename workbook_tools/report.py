@@ -279,10 +279,11 @@ class _Writer:
         section.page_width, section.page_height = Mm(297), Mm(210)
         section.left_margin, section.right_margin = Mm(20), Mm(15)
 
-    def _table(self, header: list[str], rows: list[list[str]]):
+    def _table(self, header: list[str], rows: list[list[str]], widths: list[float] | None = None):
         table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = widths is None
         for cell, label in zip(table.rows[0].cells, header):
             cell.text = ""
             run = cell.paragraphs[0].add_run(label)
@@ -292,6 +293,12 @@ class _Writer:
             for cell, value in zip(cells, values):
                 cell.text = ""
                 cell.paragraphs[0].add_run(value).font.size = Pt(12)
+        if widths:
+            for column, width in zip(table.columns, widths):
+                column.width = Mm(width)
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths):
+                    cell.width = Mm(width)
         return table
 
     def _ranking_table(self, form: CriteriaSpec) -> None:
@@ -315,7 +322,8 @@ class _Writer:
                            _signed(change.delta) if change and change.delta is not None else "—",
                            str(change.previous_rank or "—") if change else "—"]
             body.append(values)
-        self._table(header, body)
+        widths = [12, 62, 48, 20, 34, 18, 16] + ([20, 18, 18] if self.previous else [])
+        self._table(header, body, widths)
 
     def _count_table(self, form: CriteriaSpec) -> None:
         self.paragraph(f"Số đơn vị theo xếp loại {form.short_name}", bold=True, before=8)

@@ -60,18 +60,27 @@ def read_results(folder: Path | str) -> Results:
     missing = [name for name in RESULT_FILES if not (folder / name).is_file()]
     if missing:
         raise WorkbookToolsError([make_problem("FILE_NOT_FOUND", path=str(folder / name)) for name in missing])
+    return results_from_rows(folder, _rows(folder / "units.csv"), _rows(folder / "scores.csv"),
+                             _rows(folder / "indicators.csv"))
+
+
+def results_from_rows(folder: Path, units, scores, indicators) -> Results:
+    """Results from rows shaped like the CSV contracts (read back, or just computed)."""
     results = Results(folder)
-    for row in _rows(folder / "units.csv"):
+    units = ({k: "" if v is None else str(v) for k, v in row.items()} for row in units)
+    scores = ({k: "" if v is None else str(v) for k, v in row.items()} for row in scores)
+    indicators = ({k: "" if v is None else str(v) for k, v in row.items()} for row in indicators)
+    for row in units:
         results.units.append(UnitRow(
             code=row["unit_code"], name=row["unit_name"], group=row["group"], form_id=row["form_id"],
             status=row["status"], total=_decimal(row["total"]), classification=row["classification"],
             rank_in_group=_int(row["rank_in_group"]), rank_overall=_int(row["rank_overall"]),
             late=row["late"], file=row["file"]))
-    for row in _rows(folder / "scores.csv"):
+    for row in scores:
         value = _decimal(row["team_score"]) if row["team_score"] else _decimal(row["self_score"])
         if value is not None:
             results.scores[(row["unit_code"], row["form_id"], row["criterion_id"])] = value
-    for row in _rows(folder / "indicators.csv"):
+    for row in indicators:
         if row["value"] != "":
             results.figures[(row["unit_code"], row["indicator_id"])] = row["value"]
     return results

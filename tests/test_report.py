@@ -1,0 +1,159 @@
+"""The district's draft report (.docx) and the year-over-year comparison."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from workbook_tools.cli import main
+from workbook_tools.demo import SAMPLE_PREVIOUS, run_demo
+from workbook_tools.report import build_report
+from workbook_tools.yamlio import load_yaml
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return run_demo(tmp_path_factory.mktemp("demo") / "demo")
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def table_rows(path: Path) -> list[list[str]]:
+    return [[c.text for c in row.cells] for t in docx.Document(str(path)).tables for row in t.rows]
+
+
+def test_every_figure_matches_the_csvs(campaign, demo):
+    results = demo.collected.out_dir
+    units = {r["unit_code"]: r for r in read(results / "units.csv") if r["form_id"] == "so-lieu-2023"}
+    valid = {code for code, r in units.items() if r["status"] == "valid"}
+    values: dict[str, dict[str, str]] = {}
+    for row in read(results / "indicators.csv"):
+        if row["unit_code"] in valid:
+            values.setdefault(row["indicator_id"], {})[row["unit_code"]] = row["value"]
+    text = paragraphs(demo.report)
+    indicators = {i.id: i for i in campaign.form("so-lieu-2023").indicators()}
+    outline = load_yaml(Path(campaign.report_file))
+    checked = 0
+    for part in outline["parts"]:
+        for section in part["sections"]:
+            for item in section.get("items", []):
+                for indicator_id in item.get("figures", []):
+                    indicator, reported = indicators[indicator_id], values.get(indicator_id, {})
+                    line = next(p for p in text if p.startswith(indicator.label + ":"))
+                    if indicator.type == "int":
+                        total = sum(int(v) for v in reported.values())
+                        assert f"toàn huyện Phong Thổ {total}" in line, line
+                        for group in campaign.groups:
+                            part_sum = sum(int(v) for c, v in reported.items() if units[c]["group"] == group.id)
+                            assert f"{group.label}: {part_sum}" in line, line
+                        assert f"theo số liệu của {len(reported)} đơn vị" in line
+                    elif indicator.type == "bool":
+                        yes = sum(v == "true" for v in reported.values())
+                        assert f"{yes}/{len(reported)} đơn vị báo cáo có" in line, line
+                    checked += 1
+    assert checked >= 80
+    for form in ("qcdc-hd22", "dvcq-qd248"):
+        spec = campaign.form(form)
+        rows = [r for r in read(results / "units.csv") if r["form_id"] == form]
+        line = next(p for p in text if p.startswith(f"Kết quả đánh giá, xếp loại {spec.short_name}"))
+        valid_rows = [r for r in rows if r["status"] == "valid"]
+        assert f"{len(valid_rows)}/{len(rows)} đơn vị có kết quả hợp lệ" in line
+        for band in spec.bands.items:
+            assert f"{band.label}: {sum(r['classification'] == band.label for r in valid_rows)}" in line
+
+
+def test_placeholders_mark_what_the_officer_writes(demo):
+    text = paragraphs(demo.report)
+    assert sum(p.startswith("[CẦN VIẾT:") for p in text) >= 10
+    assert "BÁO CÁO" in text
+    assert any(p.startswith("Phần thứ nhất. Việc thực hiện QCDC") for p in text)
+    assert any(p.startswith("Phần thứ hai. Kết quả triển khai, thực hiện công tác dân vận chính quyền") for p in text)
+    rows = table_rows(demo.report)
+    assert ["UBND HUYỆN PHONG THỔ\nSố: ....../BC-UBND",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nPhong Thổ, ngày ..... tháng ..... năm 2023"] in rows
+
+
+def test_missing_figure_is_a_marked_placeholder(demo, tmp_path):
+    results = tmp_path / "results"
+    shutil.copytree(demo.collected.out_dir, results)
+    rows = [r for r in read(results / "indicators.csv") if r["indicator_id"] != "hs_tiep_nhan"]
+    with (results / "indicators.csv").open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["unit_code", "indicator_id", "value"])
+        writer.writeheader()
+        writer.writerows(rows)
+    path = build_report(SAMPLE, results, None, tmp_path / "r.docx").path
+    text = paragraphs(path)
+    assert any(p.startswith("[CHƯA CÓ SỐ LIỆU: không đơn vị nào báo cáo 'Số hồ sơ") for p in text)
+    assert not any(p.startswith("Số hồ sơ, thủ tục hành chính tiếp nhận:") for p in text)
+
+
+def test_year_over_year(demo):
+    now = {(r["unit_code"], r["form_id"]): r for r in read(demo.collected.out_dir / "units.csv")}
+    before = {(r["unit_code"], r["form_id"]): r for r in read(SAMPLE_PREVIOUS / "units.csv")}
+    rows = table_rows(demo.report)
+    header = next(r for r in rows if r[:2] == ["STT", "Đơn vị"] and "Tăng/giảm" in r)
+    assert header[-3:] == ["Năm 2022", "Tăng/giảm", "Hạng năm trước"]
+    checked = 0
+    for row in rows:
+        if len(row) == len(header) and row[0].isdigit():
+            code = next(c for (c, f), r in now.items() if r["unit_name"] == row[1] and f == "qcdc-hd22")
+            old, new = before.get((code, "qcdc-hd22")), now[(code, "qcdc-hd22")]
+            if old and old["total"] and new["total"] and new["status"] == "valid":
+                delta = Decimal(new["total"]) - Decimal(old["total"])
+                assert row[-2] == (("+" if delta > 0 else "") + str(delta.normalize()).replace(".", ",")) \
+                    or Decimal(row[-2].replace(",", ".").lstrip("+")) == delta
+                checked += 1
+            break
+    assert checked == 1
+    flat = [cell for row in rows for cell in row]
+    assert "Phòng Y tế - Dân số (đã sáp nhập)" in flat and "Xã Sin Suối Hồ" in flat
+    assert "Phòng Kinh tế - Hạ tầng → Phòng Kinh tế và Hạ tầng" in flat
+    assert any(p.startswith("So với năm 2022, điểm bình quân QCDC") for p in paragraphs(demo.report))
+
+
+def test_report_cli(demo, tmp_path):
+    out = tmp_path / "bc.docx"
+    result = CliRunner().invoke(main, ["report", str(SAMPLE), "--results", str(demo.collected.out_dir),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"Đã soạn dự thảo báo cáo: {out}" in result.output and out.is_file()
+    missing = CliRunner().invoke(main, ["report", str(SAMPLE), "--results", str(tmp_path / "khong-co")])
+    assert missing.exit_code == 1 and "Không tìm thấy tệp" in missing.output and "Traceback" not in missing.output
+
+
+def test_report_opens_in_libreoffice_writer(office, demo, tmp_path):
+    pdf = tmp_path / "bc.pdf"
+    office.to_pdf(demo.report, pdf)
+    from tests.office import pdf_page_count
+
+    assert pdf_page_count(pdf) >= 8
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for phrase in ("BÁO CÁO", "Phần thứ nhất", "ĐÁNH GIÁ CHUNG", "Phụ lục 1", "Kết quả đánh giá, xếp loại", "CẦN VIẾT"):
+        assert phrase in text, phrase
+
+
+def test_summary_compares_with_last_year(demo, tmp_path):
+    import openpyxl
+
+    book = openpyxl.load_workbook(demo.collected.out_dir / "tong-hop.xlsx")
+    sheet = book["So với năm trước"]
+    cells = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "Phòng Y tế - Dân số (đã sáp nhập)" in cells and "Đổi tên" in cells and "Đơn vị mới năm nay" in cells
+    result = CliRunner().invoke(main, ["collect", str(SAMPLE), "--inbox", str(demo.inbox), "--out", str(tmp_path),
+                                       "--previous", str(tmp_path / "khong-co")])
+    assert result.exit_code == 1 and "Không tìm thấy tệp" in result.output
