@@ -67,8 +67,20 @@ def test_every_figure_matches_the_csvs(campaign, demo):
                         assert f"{yes}/{len(reported)} đơn vị báo cáo có" in line, line
                     checked += 1
     assert checked >= 80
+    all_rows = read(results / "units.csv")
+    received = {r["unit_code"] for r in all_rows if r["status"] != "missing"}
+    intro = next(p for p in text if p.startswith("Thực hiện "))
+    assert f"{len(received)}/{len({r['unit_code'] for r in all_rows})} cơ quan, đơn vị" in intro
     for form in ("qcdc-hd22", "dvcq-qd248"):
         spec = campaign.form(form)
+        for group in campaign.groups:
+            members = sorted((r for r in all_rows if r["form_id"] == form and r["group"] == group.id
+                              and r["status"] == "valid"), key=lambda r: -Decimal(r["total"]))
+            line = next(p for p in text
+                        if p.startswith(f"{spec.short_name}, {group.label}: {len(members)} đơn vị, điểm bình quân"))
+            average = sum(Decimal(m["total"]) for m in members) / len(members)
+            assert f"điểm bình quân {str(average.quantize(Decimal('0.01')).normalize()).replace('.', ',')}" in line
+            assert f"{members[0]['unit_name']} ({str(Decimal(members[0]['total']).normalize()).replace('.', ',')} điểm)" in line
         rows = [r for r in read(results / "units.csv") if r["form_id"] == form]
         line = next(p for p in text if p.startswith(f"Kết quả đánh giá, xếp loại {spec.short_name}"))
         valid_rows = [r for r in rows if r["status"] == "valid"]
@@ -107,7 +119,7 @@ def test_year_over_year(demo):
     before = {(r["unit_code"], r["form_id"]): r for r in read(SAMPLE_PREVIOUS / "units.csv")}
     rows = table_rows(demo.report)
     header = next(r for r in rows if r[:2] == ["STT", "Đơn vị"] and "Tăng/giảm" in r)
-    assert header[-3:] == ["Năm 2022", "Tăng/giảm", "Hạng năm trước"]
+    assert header[-4:] == ["Năm 2022", "Tăng/giảm", "Xếp loại năm trước", "Hạng năm trước"]
     checked = 0
     for row in rows:
         if len(row) == len(header) and row[0].isdigit():
@@ -115,8 +127,8 @@ def test_year_over_year(demo):
             old, new = before.get((code, "qcdc-hd22")), now[(code, "qcdc-hd22")]
             if old and old["total"] and new["total"] and new["status"] == "valid":
                 delta = Decimal(new["total"]) - Decimal(old["total"])
-                assert row[-2] == (("+" if delta > 0 else "") + str(delta.normalize()).replace(".", ",")) \
-                    or Decimal(row[-2].replace(",", ".").lstrip("+")) == delta
+                assert Decimal(row[-3].replace(",", ".").lstrip("+")) == delta
+                assert row[-2] == (old["classification"] or "—") and row[-1] == (old["rank_overall"] or "—")
                 checked += 1
             break
     assert checked == 1

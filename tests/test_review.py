@@ -237,6 +237,14 @@ def test_review_filled_in_libreoffice(office, campaign, inbox, review_file, tmp_
     sheet = next(n for n in openpyxl.load_workbook(review_file, read_only=True).sheetnames if n.startswith("CQ01 "))
     saved = tmp_path / "lo.xlsx"
     office.fill_recalc_save(review_file, saved, {sheet: values})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["collect", str(SAMPLE), "--inbox", str(inbox), "--out", str(out),
+                                       "--review", str(saved)])
+    assert result.exit_code == 0, result.output
+    with (out / "scores.csv").open(encoding="utf-8-sig", newline="") as handle:
+        team = {r["criterion_id"]: r["team_score"] for r in csv.DictReader(handle)
+                if r["unit_code"] == "CQ01" and r["form_id"] == "dvcq-qd248" and r["team_score"]}
+    assert team == {"i.1": "1.5", "ii.1": "2"}
     collection = collect(campaign, inbox, review_path=saved)
     assert collection.review.usable and not [p for _, p in collection.review.problems if p.severity == "error"]
     form = next(u for u in collection.units if u.unit.code == "CQ01").form("dvcq-qd248")

@@ -19,7 +19,7 @@ import xlsxwriter
 
 from workbook_tools.campaign import Campaign, Unit, load_campaign
 from workbook_tools.embed import FileIdentity, build_metadata, property_name
-from workbook_tools.fileio import atomic_path, write_csv
+from workbook_tools.fileio import write_csv
 from workbook_tools.indicators import IndicatorSpec
 from workbook_tools.layout import plan_criteria
 from workbook_tools.parallel import ordered_map

@@ -225,7 +225,7 @@ class _Writer:
             average = sum((r.total for r in members), Decimal(0)) / len(members)
             top = ", ".join(f"{r.name} ({format_points(r.total)} điểm)" for r in members[:3])
             low = ", ".join(f"{r.name} ({format_points(r.total)} điểm)" for r in members[-3:][::-1])
-            self.figure(f"{group.label}: {len(members)} đơn vị, điểm bình quân {format_points(average.quantize(Decimal('0.01')))}; "
+            self.figure(f"{spec.short_name}, {group.label}: {len(members)} đơn vị, điểm bình quân {format_points(average.quantize(Decimal('0.01')))}; "
                         f"cao nhất: {top}; thấp nhất: {low}.")
         if self.previous is not None:
             self._score_changes(spec)
@@ -308,7 +308,7 @@ class _Writer:
         changes = {c.code: c for c in unit_changes(self.current, self.previous, form.id)} if self.previous else {}
         header = ["STT", "Đơn vị", "Nhóm", "Tổng điểm", "Xếp loại", "Hạng trong nhóm", "Hạng chung"]
         if self.previous:
-            header += [f"Năm {self.campaign.year - 1}", "Tăng/giảm", "Hạng năm trước"]
+            header += [f"Năm {self.campaign.year - 1}", "Tăng/giảm", "Xếp loại năm trước", "Hạng năm trước"]
         body = []
         for index, row in enumerate(rows, start=1):
             status = {"invalid": "Còn lỗi, chưa xếp loại", "missing": "Chưa nộp"}.get(row.status, row.classification)
@@ -320,9 +320,10 @@ class _Writer:
                 old = change.previous_total if change else None
                 values += [format_points(old) if old is not None else "—",
                            _signed(change.delta) if change and change.delta is not None else "—",
+                           (change.previous_classification or "—") if change else "—",
                            str(change.previous_rank or "—") if change else "—"]
             body.append(values)
-        widths = [12, 62, 48, 20, 34, 18, 16] + ([20, 18, 18] if self.previous else [])
+        widths = [12, 56, 42, 18, 30, 16, 14] + ([18, 16, 24, 16] if self.previous else [])
         self._table(header, body, widths)
 
     def _count_table(self, form: CriteriaSpec) -> None:

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from workbook_tools.campaign import Campaign, Unit
 from workbook_tools.embed import FileIdentity, build_metadata
-from workbook_tools.signing import SIGNATURE_KEY, sign
+from workbook_tools.signing import sign
 
 MARK_NAME = "zzwtunitnamezz"    # upper-cased in the header block: ZZWTUNITNAMEZZ
 MARK_CODE = "ZZWTUNITCODEZZ"
