@@ -51,21 +51,17 @@ def test_scanner_equals_parser_after_libreoffice(office, sources, tmp_path):
     assert assert_scanner_agrees((tmp_path / "lo.xlsx").read_bytes()) >= 4
 
 
-def test_unusual_cells_fall_back_to_the_parser():
-    base = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            b"<sheetData><row r=\"1\">%s</row></sheetData></worksheet>")
-    for cell in (b'<c r="A1" x="a>b" t="s"><v>0</v></c>', b'<c r="A1"\nt="b"><v>1</v></c>',
-                 b'<c r="A1"><v>1</v></c><!-- <c r="A2"><v>9</v></c> -->', b'<c r="A1"><v>1</v><extra/></c>'):
-        data = base % cell
-        sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000)
-        assert sheet.cells == X._parse_sheet(data, "S", "visible", ["x"], None).cells, cell
+UNUSUAL_CELLS = (
+    b'<c r="A1" x="a>b" t="s"><v>0</v></c>', b'<c r="A1"\nt="b"><v>1</v></c>',
+    b'<c r="A1"><v>1</v></c><!-- <c r="A2"><v>9</v></c> -->', b'<c r="A1"><v>1</v><extra/></c>',
+    b'<c r="A1" t = "s"><v>0</v></c>', b'<c r="A1" x="a>b" t="b"><v>1</v></c>',
+    b'<c r="A1"\n\tt="str"><v>7</v></c>', b'<c r="A1" s="1" t="e"><v>#REF!</v></c>',
+)
 
 
-def test_spaced_and_odd_attributes_are_read_like_the_parser():
-    base = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            b"<sheetData><row r=\"1\">%s</row></sheetData></worksheet>")
-    for cell in (b'<c r="A1" t = "s"><v>0</v></c>', b'<c r="A1" x="a>b" t="b"><v>1</v></c>',
-                 b'<c r="A1"\n\tt="str"><v>7</v></c>', b'<c r="A1" s="1" t="e"><v>#REF!</v></c>'):
-        data = base % cell
-        sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000)
-        assert sheet.cells == X._parse_sheet(data, "S", "visible", ["x"], None).cells, cell
+@pytest.mark.parametrize("cell", UNUSUAL_CELLS)
+def test_unusual_cells_are_read_like_the_parser(cell):
+    data = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<sheetData><row r="1">' + cell + b"</row></sheetData></worksheet>")
+    sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000)
+    assert sheet.cells == X._parse_sheet(data, "S", "visible", ["x"], None).cells

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from workbook_tools.cli import main
 from workbook_tools.embed import META_SHEET, property_name
-from workbook_tools.layout import plan_criteria, plan_indicators
+from workbook_tools.fill import fill_workbook
+from workbook_tools.layout import plan_criteria
 from workbook_tools.scoring import classify, table_total
 from workbook_tools.validate import check_file
 from tests.conftest import SAMPLE
@@ -41,21 +42,7 @@ def figure_values(campaign) -> dict[str, object]:
 
 def fill(campaign, src: Path, dst: Path, scores, figures, edit=None) -> Path:
     """Fill a generated workbook with openpyxl (as a quick stand-in for a person)."""
-    book = openpyxl.load_workbook(src)
-    for form_id, form_scores in scores.items():
-        spec = campaign.form(form_id)
-        layout = plan_criteria(spec, campaign.year)
-        ws = book[spec.sheet_name]
-        for cid, value in form_scores.items():
-            ws[layout.score_cell(cid)] = float(value) if isinstance(value, Decimal) else value
-    layout = plan_indicators(campaign.form("so-lieu-2023"), campaign.year)
-    for fid, value in figures.items():
-        if value is not None:
-            book["Số liệu"][layout.value_cell(fid)] = value
-    if edit:
-        edit(book)
-    book.save(dst)
-    return dst
+    return fill_workbook(campaign, src, dst, scores, figures, edit=edit)
 
 
 def codes(submission) -> list[str]:
