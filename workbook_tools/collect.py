@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from workbook_tools.campaign import Campaign, load_campaign
+from workbook_tools.compact import CompactMap
 from workbook_tools.fileio import StagedOutputs, write_csv_to
 from workbook_tools.inbox import CANDIDATE, FoundFile, read_candidate, scan_inbox
 from workbook_tools.merge import (
@@ -139,7 +140,7 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
     found = scan_inbox(inbox, campaign.limits.max_file_bytes)
     candidates = [f for f in found if f.kind == CANDIDATE]
     results = ordered_map(_check_job, (campaign, key), candidates, progress)
-    checked: dict[str, Submission] = {item.rel: result for item, result in zip(candidates, results)}
+    checked = {item.rel: compact_submission(campaign, result) for item, result in zip(candidates, results)}
     outcomes = judge_files(campaign, found, checked)
     review = read_review(campaign, review_path, key) if review_path else None
     units = merge_units(campaign, outcomes, review)
@@ -167,6 +168,27 @@ def review_issues(campaign: Campaign, review: Review, units: tuple[UnitOutcome, 
                         team=format_points(team), own=format_points(own[criterion.id])
                         if criterion.id in own else "trống")))
     return tuple(rows)
+
+
+def compact_submission(campaign: Campaign, submission: Submission) -> Submission:
+    """The same submission in less memory: shared keys and values, identity cut to what is used."""
+    from dataclasses import replace
+
+    forms = []
+    for form in submission.forms:
+        spec = campaign.form(form.form_id)
+        keys = _form_keys(spec)
+        forms.append(replace(form, scores=CompactMap(keys, form.scores) if form.scores else {},
+                             figures=CompactMap(keys, form.figures) if form.figures else {},
+                             notes=form.notes or {}))
+    identity = {k: submission.identity[k] for k in ("unit_code", "file_id") if k in submission.identity}
+    return replace(submission, forms=tuple(forms), identity=identity)
+
+
+@functools.lru_cache(maxsize=32)
+def _form_keys(spec) -> tuple[str, ...]:
+    rows = spec.criteria() if isinstance(spec, CriteriaSpec) else spec.indicators()
+    return tuple(row.id for row in rows)
 
 
 def _check_job(context: tuple[Campaign, bytes | None], item: FoundFile) -> Submission:

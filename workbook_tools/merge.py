@@ -199,7 +199,7 @@ def _form_outcome(campaign: Campaign, unit: Unit, form, sub: Submission, review)
     errors = tuple(p for p in sub.problems if p.severity == ERROR and p.sheet == result.sheet)
     complete = result.complete or not isinstance(form, CriteriaSpec)
     status = VALID if complete and not errors else INVALID
-    outcome = FormOutcome(form.id, status, result, errors, final=dict(result.scores),
+    outcome = FormOutcome(form.id, status, result, errors, final=result.scores,
                           final_total=result.total, final_class=result.classification)
     if review is None or not isinstance(form, CriteriaSpec):
         return outcome
