@@ -338,14 +338,17 @@ _SIMPLE_STRINGS = re.compile(rb"<si><t(?: xml:space=\"preserve\")?>([^<]*)</t></
 _BODY = re.compile(rb"(?:<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?(?:<v>[^<]*</v>|<v\s*/>)?(?:<is>.*</is>)?", re.S)
 
 
+_ODD_CELL = re.compile(rb"<c[>/\n\t\r]")
+
+
 def _canonical(data: bytes) -> bool:
     """Whether every cell tag is '<c r="..."', unprefixed, with no comments, processing
     instructions, CDATA or single-quoted attributes (what the common writers produce)."""
     cells = data.count(b'<c r="')
-    any_cell = sum(data.count(b"<c" + end) for end in (b" ", b">", b"/", b"\n", b"\t", b"\r"))
-    return (cells > 0 and any_cell == cells and b"<![CDATA[" not in data
-            and b"<!--" not in data and data.count(b"<?") == (1 if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml") else 0)
-            and b"='" not in data
+    declaration = 1 if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml") else 0
+    return (cells > 0 and data.count(b"<c ") == cells and _ODD_CELL.search(data) is None
+            and b"<!" not in data  # comments and CDATA (a DTD was refused before)
+            and data.count(b"<?") == declaration and b"='" not in data
             and b":c " not in data and b"<rPh" not in data)
 
 
