@@ -61,7 +61,6 @@ def run_phase(*args: str) -> dict:
 def fill_inbox(campaign_path: Path, issued: Path, inbox: Path) -> float:
     """Fill every generated workbook with varied valid scores; returns seconds."""
     from workbook_tools.campaign import load_campaign
-    from workbook_tools.fill import fast_fill, sample_figures, sample_scores
     from workbook_tools.parallel import ordered_map
 
     campaign = load_campaign(campaign_path)
