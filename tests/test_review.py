@@ -139,6 +139,7 @@ def test_team_cuts_change_the_ranking(campaign, inbox, review_file, tmp_path):
     result = CliRunner().invoke(main, ["collect", str(SAMPLE), "--inbox", str(inbox), "--out", str(out),
                                        "--review", str(filled)])
     assert result.exit_code == 0, result.output
+    assert "Đã áp điểm Tổ kiểm tra từ phiếu chấm 'da-cham.xlsx' cho 5 đơn vị" in result.output
     rows = units_csv(out)
     assert rows[("03391", "qcdc-hd22")]["rank_in_group"] == "1"
     assert rows[("03549", "qcdc-hd22")]["rank_in_group"] == "2"

@@ -332,4 +332,13 @@ def summary_text(collection: Collection) -> list[str]:
         f"Nộp muộn là tệp lưu từ 00:00 ngày {collection.campaign.deadline:%d/%m/%Y} trở đi, theo thời gian "
         "lưu ghi trong tệp (nếu tệp không có thì theo thời gian sửa đổi của tệp).",
     ]
+    review = collection.review
+    if review is not None and review.usable:
+        reviewed = sum(any(f.reviewed for f in u.forms) for u in units)
+        lines.append(f"Đã áp điểm Tổ kiểm tra từ phiếu chấm '{review.file}' cho {reviewed} đơn vị; xếp loại, "
+                     "xếp hạng theo điểm sau kiểm tra.")
+    elif review is not None:
+        lines.append(f"PHIẾU CHẤM '{review.file}' KHÔNG DÙNG ĐƯỢC (xem issues.csv); xếp loại theo điểm tự chấm.")
+    if collection.previous is not None:
+        lines.append(f"Có so sánh với kết quả năm trước: {collection.previous.folder}.")
     return lines
