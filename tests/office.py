@@ -64,6 +64,10 @@ class JobTimeout(RuntimeError):
     """A uno_worker job did not finish in time (soffice is presumed hung)."""
 
 
+class WorkerCrashed(RuntimeError):
+    """The uno_worker process was killed by a signal (not an error the job reported)."""
+
+
 def soffice_path() -> str | None:
     """Return the path of the soffice executable, or None."""
     return shutil.which("soffice")
@@ -136,6 +140,7 @@ class Office:
         self.proc: subprocess.Popen[bytes] | None = None
         self.dispatches = 0  # .uno: dispatches sent in this session, see enter_strings
         self.restarts = 0  # listener restarts after a crash
+        self.crash_retries = 0  # jobs retried after the worker process crashed
 
     # ----- life cycle -------------------------------------------------
 
@@ -268,10 +273,21 @@ class Office:
         self._wait_ready()
 
     def _job(self, job: dict[str, Any]) -> dict[str, Any]:
-        """Run a document job; say so in the error if it took soffice down."""
+        """Run a document job; say so in the error if it took soffice down.
+
+        A worker killed by a signal (seen: an occasional SIGSEGV in the python3-uno client)
+        is retried once on a fresh listener; an error the job reports is never retried.
+        """
         self._ensure_listener()
         try:
-            return self._run(job)
+            try:
+                return self._run(job)
+            except WorkerCrashed:
+                self.crash_retries += 1
+                if self.proc is not None:
+                    _kill_group(self.proc)
+                self._ensure_listener()
+                return self._run(job)
         except JobTimeout:
             if self.proc is not None:
                 _kill_group(self.proc)  # hung: the next job starts a fresh one
@@ -301,6 +317,10 @@ class Office:
             raise JobTimeout(
                 f"uno_worker op {job['op']!r} timed out after {limit} s; stderr:\n{err.stderr}"
             ) from None
+        if done.returncode < 0:
+            raise WorkerCrashed(
+                f"uno_worker op {job['op']!r} was killed by signal {-done.returncode}:\n{done.stderr}"
+            )
         if done.returncode != 0:
             raise RuntimeError(
                 f"uno_worker op {job['op']!r} failed (exit {done.returncode}):\n{done.stderr}"

@@ -237,6 +237,7 @@ def write_outputs(collection: Collection, out: Path) -> list[Path]:
         raise
 
 
+@functools.lru_cache(maxsize=4096)
 def number_text(value: Decimal | None) -> str:
     """A total or score for CSV: '85.5', '90', or '' (dot decimal, for scripts)."""
     if value is None:

@@ -36,6 +36,18 @@ class CompactMap(Mapping):
             raise KeyError(key)
         return self._values[position]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value for key, or default (without the cost of raising KeyError)."""
+        position = self._index.get(key)
+        if position is None:
+            return default
+        value = self._values[position]
+        return default if value is _MISSING else value
+
+    def __contains__(self, key: object) -> bool:
+        position = self._index.get(key)  # type: ignore[arg-type]
+        return position is not None and self._values[position] is not _MISSING
+
     def __iter__(self) -> Iterator[str]:
         return (k for k, v in zip(self._keys, self._values) if v is not _MISSING)
 

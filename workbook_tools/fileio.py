@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import operator
 import os
 import tempfile
 from pathlib import Path
@@ -36,14 +37,19 @@ def _normal_permissions(path: Path) -> None:
     path.chmod(0o666 & ~umask)
 
 
+_FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
+
+
 def inert(value: object) -> object:
     """Text that a spreadsheet will show as text, never run as a formula (numbers pass as they are)."""
+    if type(value) is str:
+        return "'" + value if value[:1] in _FORMULA_FIRST else value
     if value is None:
         return ""
     if type(value) is int:
         return value
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text[:1] in _FORMULA_FIRST else text
 
 
 def write_csv(path: Path, columns: Iterable[str], rows: Iterable[Mapping[str, object]]) -> None:
@@ -93,8 +99,8 @@ class StagedOutputs:
 def write_csv_to(tmp: Path, columns: Iterable[str], rows: Iterable[Mapping[str, object]]) -> None:
     """Write a UTF-8 (BOM) CSV to an already chosen path, every text cell made inert."""
     columns = list(columns)
+    pick = operator.itemgetter(*columns)
     with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
-        for row in rows:
-            writer.writerow([inert(row.get(c, "")) for c in columns])
+        writer.writerows(map(inert, pick(row)) for row in rows)

@@ -35,7 +35,7 @@ from workbook_tools.merge import (
     name_key,
 )
 from workbook_tools.problems import ERROR
-from workbook_tools.scoring import round2, section_total
+from workbook_tools.scoring import round2
 from workbook_tools.sheet_common import PAPER_A4
 from workbook_tools.spec import CriteriaSpec, Section, format_points
 from workbook_tools.styles import FONT, HEADER_FILL, SECTION_FILL
@@ -323,10 +323,11 @@ def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaS
     ws.set_row(header, 120)
     row = header + 1
     scores = [u.form(spec.id).final for u in every]  # the unit's own, or after the team's review
+    subtotals = [_section_totals(spec, s) for s in scores]
     ratio_rows = []
     for node, depth in _walk(spec.sections):
         is_section = isinstance(node, Section)
-        values = [section_total(node, s) if is_section else s.get(node.id) for s in scores]
+        values = [t[node.id] for t in subtotals] if is_section else [s.get(node.id) for s in scores]
         ws.write_string(row, 0, node.stt, fm.section_number if is_section else fm.center)
         ws.write_string(row, 1, ("   " * depth) + node.text, fm.section if is_section else fm.wrap)
         _fit(ws, row, [(("   " * depth) + node.text, 46)], bold=is_section)
@@ -428,6 +429,7 @@ def _figures(ws: Worksheet, fm: _Formats, collection: Collection, spec: Indicato
         ws.write_string(header, first_unit + offset, name, fm.header_rotated)
     ws.set_row(header, 120)
     row = header + 1
+    scope_figures = [[u.form(spec.id).result.figures for u in members] for _, members in scopes]
     for group in spec.groups:
         ws.write_string(row, 0, group.stt, fm.section_number)
         ws.merge_range(row, 1, row, last_col, group.title, fm.section)
@@ -437,8 +439,8 @@ def _figures(ws: Worksheet, fm: _Formats, collection: Collection, spec: Indicato
             ws.write_string(row, 1, indicator.label, fm.wrap)
             _fit(ws, row, [(indicator.label, 46)])
             ws.write_string(row, 2, indicator.unit or ("Có/Không" if indicator.type == "bool" else ""), fm.center)
-            for offset, (_, members) in enumerate(scopes):
-                _aggregate(ws, fm, row, 3 + offset, indicator, [u.form(spec.id).result.figures for u in members])
+            for offset, figures in enumerate(scope_figures):
+                _aggregate(ws, fm, row, 3 + offset, indicator, figures)
             for offset, outcome in enumerate(counted):
                 _figure_cell(ws, fm, row, first_unit + offset, outcome.form(spec.id).result.figures.get(indicator.id))
             row += 1
@@ -449,6 +451,21 @@ def _figures(ws: Worksheet, fm: _Formats, collection: Collection, spec: Indicato
     ws.set_column(first_unit, last_col, 6)
     ws.freeze_panes(header + 1, 3)
     _page(ws, header, last_col, row - 1)
+
+
+def _section_totals(spec: CriteriaSpec, scores) -> dict[str, Decimal]:
+    """Every section's subtotal for one unit, in one walk (same rounding as ``section_total``)."""
+    totals: dict[str, Decimal] = {}
+
+    def visit(node) -> Decimal:
+        if not isinstance(node, Section):
+            return scores.get(node.id) or Decimal(0)
+        raw = sum((visit(item) for item in node.items), Decimal(0))
+        totals[node.id] = round2(raw)
+        return raw
+    for section in spec.sections:
+        visit(section)
+    return totals
 
 
 def _aggregate(ws, fm, row: int, col: int, indicator, figures: list[dict]) -> None:

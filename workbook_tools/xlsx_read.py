@@ -29,6 +29,7 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+NUMBER_BYTES = re.compile(rb"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$")
 NUMBER = re.compile(r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$")
 EARLIEST, LATEST = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
 _ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
@@ -389,6 +390,13 @@ def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
         formula = None
         if body[:3] == b"<v>" and body[-4:] == b"</v>" and b"<" not in body[3:-4]:
             raw = body[3:-4]  # the common case: just a value
+            if kind == "n" and NUMBER_BYTES.match(raw):
+                cells[(row, col)] = Cell(row, col, float(raw), None, "n")
+                continue
+            if kind == "s" and raw.isdigit():
+                index = int(raw)
+                cells[(row, col)] = Cell(row, col, strings[index] if index < len(strings) else "", None, "s")
+                continue
         else:
             if not _BODY.fullmatch(body):
                 raise _NotCanonical
