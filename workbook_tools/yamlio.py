@@ -33,7 +33,7 @@ class Sequence(list):
     line: int
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when available
     """SafeLoader building Mapping and Sequence objects and refusing duplicate keys."""
 
     duplicate_keys: list[tuple[str, int]]
