@@ -284,16 +284,26 @@ def parse_score(value: object, maximum: Decimal, stt: str, sheet: str, row: int,
     return number
 
 
+_FLOAT_DECIMALS: dict[float, Decimal] = {}  # scores repeat (0.5, 1, 2.5 ...): convert each once
+
+
 def _decimal(value: object) -> Decimal | None:
     """A number from a cell value: numbers, or text like '4,5' / '4.5'; None otherwise."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, float):
+        cached = _FLOAT_DECIMALS.get(value)
+        if cached is not None:
+            return cached
         if value != value or value in (float("inf"), float("-inf")):
             return None
         if value.is_integer() and abs(value) < 1e15:
-            return Decimal(int(value))
-        text = repr(value)
+            number = Decimal(int(value))
+        else:
+            number = _decimal(repr(value))
+        if number is not None and len(_FLOAT_DECIMALS) < 10_000:
+            _FLOAT_DECIMALS[value] = number
+        return number
     else:
         text = str(value).strip().replace(" ", "")
         if text.count(",") == 1 and "." not in text:
