@@ -45,7 +45,7 @@ def ordered_map(function: Callable[[Any, Any], Any], context: Any, items: list,
             yield result
         return
     with ProcessPoolExecutor(max_workers=count, initializer=_init, initargs=(context,)) as pool:
-        chunk = max(1, min(32, len(items) // (count * 8)))
+        chunk = max(1, min(8, len(items) // (count * 8)))  # small chunks: no idle worker at the end
         for result in pool.map(_call, ((function, item) for item in items), chunksize=chunk):
             done += 1
             if progress:
