@@ -17,7 +17,7 @@ from workbook_tools.layout import text_height
 from workbook_tools.merge import VALID, UnitOutcome
 from workbook_tools.scoring import section_total
 from workbook_tools.sheet_common import MARGINS, MOTTO, MOTTO_SUB, PAPER_A4
-from workbook_tools.spec import CriteriaSpec, Section, format_points
+from workbook_tools.spec import CriteriaSpec, Section, format_points, walk
 from workbook_tools.styles import WORKBOOK_OPTIONS, make_styles
 
 FOLDER = "thong-bao"
@@ -84,7 +84,7 @@ def _form_table(ws, st, changed, changed_number, collection: Collection, outcome
     row += 1
     own = form.result.scores if form.result else {}
     changes = []
-    for node, depth in _walk(spec.sections):
+    for node, depth in walk(spec.sections):
         text = ("   " * depth) + node.text
         if isinstance(node, Section):
             ws.write_string(row, 0, node.stt, st.section_stt)
@@ -150,9 +150,3 @@ def _verdict(collection: Collection, outcome: UnitOutcome, spec: CriteriaSpec, f
             f"xếp thứ {form.rank_in_group}/{in_group} trong {group.label}, thứ {form.rank_overall}/{overall} "
             f"toàn {collection.campaign.district}.")
 
-
-def _walk(nodes, depth: int = 0):
-    for node in nodes:
-        yield node, depth
-        if isinstance(node, Section):
-            yield from _walk(node.items, depth + 1)

@@ -58,16 +58,21 @@ def fill_workbook(campaign: Campaign, src: Path, dst: Path, scores: Scores, figu
 
 def set_saved_at(path: Path, saved_at: dt.datetime) -> None:
     """Rewrite dcterms:modified in docProps/core.xml (UTC), keeping every other part."""
-    stamp = saved_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     tmp = path.with_name(path.name + ".tmp")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+                data = _with_saved_at(data, saved_at)
             dst.writestr(info, data)
     shutil.move(tmp, path)
+
+
+def _with_saved_at(core_xml: bytes, saved_at: dt.datetime) -> bytes:
+    """docProps/core.xml with dcterms:modified set to saved_at (written in UTC, as Excel does)."""
+    stamp = saved_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                  rb"\g<1>" + stamp.encode() + rb"\g<2>", core_xml)
 
 
 def sample_scores(campaign: Campaign, rng: random.Random, level: float) -> Scores:
@@ -136,9 +141,7 @@ def fast_fill(campaign: Campaign, src: bytes, scores: Scores, figures: Figures,
             if sheet in values_by_sheet:
                 data = _fill_sheet(data, values_by_sheet[sheet])
             elif info.filename == "docProps/core.xml" and saved_at is not None:
-                stamp = saved_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+                data = _with_saved_at(data, saved_at)
             zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()
 

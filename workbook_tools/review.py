@@ -53,7 +53,7 @@ from workbook_tools.review_layout import (
     row_id,
     scored_forms,
 )
-from workbook_tools.scoring import INCOMPLETE, round2
+from workbook_tools.scoring import INCOMPLETE, round2, section_total
 from workbook_tools.sheet_common import MARGINS, PAPER_A4, PROTECT_OPTIONS
 from workbook_tools.sheet_instructions import write_meta_sheet
 from workbook_tools.signing import SIGNATURE_KEY, load_or_create_key, sign
@@ -218,7 +218,7 @@ def _form_block(ws: Worksheet, st: Styles, fm: dict, campaign: Campaign, block: 
             ws.write_string(row, C_TEXT, text, st.section)
             ws.write_number(row, C_MAX, float(node.max), st.section_number)
             refs = [block.row_of(c.id) for c in node.criteria()]
-            self_value = round2(sum((scores.get(c.id, Decimal(0)) for c in node.criteria()), Decimal(0)))
+            self_value = section_total(node, scores)
             for col, cached in ((C_SELF, self_value), (C_TEAM, 0), (C_FINAL, self_value)):
                 ws.write_formula(row, col, f"=ROUND(SUM({','.join(runs(refs, col))}),2)",
                                  st.section_number, float(cached))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbook_tools.campaign import Campaign, Unit
-from workbook_tools.spec import CriteriaSpec, Section
+from workbook_tools.spec import CriteriaSpec, Section, walk
 
 REVIEW_FORMAT = "workbook_tools_review"
 # Columns (0-based): hidden id, STT, text, max, self, evidence, team, reason, final.
@@ -63,18 +63,11 @@ def plan_review_sheet(forms: list[CriteriaSpec], first_row: int = 4) -> tuple[Fo
     blocks, row = [], first_row
     for spec in forms:
         title, header = row, row + 1
-        rows = [ReviewRow(header + 1 + index, depth, node) for index, (node, depth) in enumerate(_walk(spec.sections))]
+        rows = [ReviewRow(header + 1 + index, depth, node) for index, (node, depth) in enumerate(walk(spec.sections))]
         end = header + 1 + len(rows)
         blocks.append(FormBlock(spec, title, header, tuple(rows), end, end + 1, end + 2))
         row = end + 4
     return tuple(blocks)
-
-
-def _walk(nodes, depth: int = 0):
-    for node in nodes:
-        yield node, depth
-        if isinstance(node, Section):
-            yield from _walk(node.items, depth + 1)
 
 
 def scored_forms(campaign: Campaign, unit: Unit) -> list[CriteriaSpec]:

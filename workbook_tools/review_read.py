@@ -32,8 +32,8 @@ from workbook_tools.review_layout import (
     scored_forms,
 )
 from workbook_tools.signing import SIGNATURE_KEY, verify
-from workbook_tools.spec import CriteriaSpec, Section, format_points
-from workbook_tools.validate import _decimal, parse_score
+from workbook_tools.spec import CriteriaSpec, Section, format_points, walk
+from workbook_tools.validate import _decimal, id_rows, parse_score
 from workbook_tools.xlsx_read import Book, Sheet, XlsxError, read_xlsx
 
 
@@ -137,7 +137,7 @@ def _read_units(campaign: Campaign, book: Book, meta: dict[str, str], sink: _Sin
             continue
         if not sheet.protected:
             sink.add("WB_PROTECTION_REMOVED", unit=code, sheet=sheet.name)
-        ids = _id_rows(sheet)
+        ids = id_rows(sheet)
         planned = {b.spec.id: b for b in plan_review_sheet(scored_forms(campaign, unit))}
         moved = 0
         for spec in wanted:
@@ -164,14 +164,6 @@ def _find_sheet(book: Book, name: str, forms: list[CriteriaSpec], code: str, sin
     return None
 
 
-def _id_rows(sheet: Sheet) -> dict[str, list[int]]:
-    rows: dict[str, list[int]] = {}
-    for (row, col), cell in sorted(sheet.cells.items()):
-        if col == 1 and isinstance(cell.value, str):
-            rows.setdefault(cell.value, []).append(row)
-    return rows
-
-
 def _read_form(sheet: Sheet, ids: dict[str, list[int]], spec: CriteriaSpec, block, code: str,
                sink: _Sink) -> tuple[TeamForm, int]:
     header = (ids.get(mark(MARK_HEADER, spec.id)) or [None])[0]
@@ -184,7 +176,7 @@ def _read_form(sheet: Sheet, ids: dict[str, list[int]], spec: CriteriaSpec, bloc
             return TeamForm(spec.id, errors=True), 0
     scores, reasons, errors, moved = {}, {}, False, 0
     planned = {r.node.id: r.row for r in block.rows}
-    for node in _nodes(spec):
+    for node, _ in walk(spec.sections):
         found = ids.get(row_id(spec.id, node.id), [])
         if len(found) != 1:
             if not isinstance(node, Section):
@@ -203,16 +195,6 @@ def _read_form(sheet: Sheet, ids: dict[str, list[int]], spec: CriteriaSpec, bloc
         if reason:
             reasons[node.id] = reason
     return TeamForm(spec.id, scores, reasons, errors), moved
-
-
-def _nodes(spec: CriteriaSpec):
-    def visit(node):
-        yield node
-        if isinstance(node, Section):
-            for item in node.items:
-                yield from visit(item)
-    for section in spec.sections:
-        yield from visit(section)
 
 
 def _read_row(sheet: Sheet, row: int, node, code: str, sink: _Sink) -> tuple[Decimal | None, str, bool]:

@@ -24,6 +24,21 @@ def section_total(section: Section, scores: dict[str, Decimal]) -> Decimal:
     return round2(sum((scores[c.id] for c in section.criteria() if c.id in scores), Decimal(0)))
 
 
+def section_totals(spec: CriteriaSpec, scores) -> dict[str, Decimal]:
+    """Every section's subtotal in one walk; each equals ``section_total`` for that section."""
+    totals: dict[str, Decimal] = {}
+
+    def visit(node) -> Decimal:
+        if not isinstance(node, Section):
+            return scores.get(node.id) or Decimal(0)
+        raw = sum((visit(item) for item in node.items), Decimal(0))
+        totals[node.id] = round2(raw)
+        return raw
+    for section in spec.sections:
+        visit(section)
+    return totals
+
+
 def table_total(spec: CriteriaSpec, scores: dict[str, Decimal]) -> Decimal:
     """Sum of the given scores over the whole table."""
     return round2(sum((scores[c.id] for c in spec.criteria() if c.id in scores), Decimal(0)))

@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Iterable, Iterator, Union
 
 from workbook_tools.problems import Problem, WorkbookToolsError, make_problem
 from workbook_tools.yamlio import Fields, load_yaml
@@ -105,6 +105,14 @@ class Section:
 Node = Union[Section, Criterion]
 
 
+def walk(nodes: Iterable[Node], depth: int = 0) -> Iterator[tuple[Node, int]]:
+    """Every section and criterion under ``nodes`` in table order, with its nesting depth."""
+    for node in nodes:
+        yield node, depth
+        if isinstance(node, Section):
+            yield from walk(node.items, depth + 1)
+
+
 @dataclass(frozen=True)
 class CriteriaSpec:
     """One official scoring table."""
@@ -151,7 +159,6 @@ def format_points(value: Decimal) -> str:
     """A Decimal as a Vietnamese number: 4.5 -> '4,5', 10 -> '10'."""
     text = format(value.normalize(), "f")
     return text.replace(".", ",")
-
 
 
 def to_decimal(value: float) -> Decimal:

@@ -35,9 +35,9 @@ from workbook_tools.merge import (
     name_key,
 )
 from workbook_tools.problems import ERROR
-from workbook_tools.scoring import round2
+from workbook_tools.scoring import round2, section_totals
 from workbook_tools.sheet_common import PAPER_A4
-from workbook_tools.spec import CriteriaSpec, Section, format_points
+from workbook_tools.spec import CriteriaSpec, Section, format_points, walk
 from workbook_tools.styles import FONT, HEADER_FILL, SECTION_FILL
 
 STATUS_TEXT = {VALID: "Hợp lệ", INVALID: "Có lỗi", MISSING: "Chưa nộp"}
@@ -323,9 +323,9 @@ def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaS
     ws.set_row(header, 120)
     row = header + 1
     scores = [u.form(spec.id).final for u in every]  # the unit's own, or after the team's review
-    subtotals = [_section_totals(spec, s) for s in scores]
+    subtotals = [section_totals(spec, s) for s in scores]
     ratio_rows = []
-    for node, depth in _walk(spec.sections):
+    for node, depth in walk(spec.sections):
         is_section = isinstance(node, Section)
         values = [t[node.id] for t in subtotals] if is_section else [s.get(node.id) for s in scores]
         ws.write_string(row, 0, node.stt, fm.section_number if is_section else fm.center)
@@ -367,13 +367,6 @@ def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaS
     ws.set_column(first_unit, last_col, 6.5)
     ws.freeze_panes(header + 1, 3)
     _page(ws, header, last_col, row)
-
-
-def _walk(nodes, depth: int = 0):
-    for node in nodes:
-        yield node, depth
-        if isinstance(node, Section):
-            yield from _walk(node.items, depth + 1)
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -451,21 +444,6 @@ def _figures(ws: Worksheet, fm: _Formats, collection: Collection, spec: Indicato
     ws.set_column(first_unit, last_col, 6)
     ws.freeze_panes(header + 1, 3)
     _page(ws, header, last_col, row - 1)
-
-
-def _section_totals(spec: CriteriaSpec, scores) -> dict[str, Decimal]:
-    """Every section's subtotal for one unit, in one walk (same rounding as ``section_total``)."""
-    totals: dict[str, Decimal] = {}
-
-    def visit(node) -> Decimal:
-        if not isinstance(node, Section):
-            return scores.get(node.id) or Decimal(0)
-        raw = sum((visit(item) for item in node.items), Decimal(0))
-        totals[node.id] = round2(raw)
-        return raw
-    for section in spec.sections:
-        visit(section)
-    return totals
 
 
 def _aggregate(ws, fm, row: int, col: int, indicator, figures: list[dict]) -> None:
@@ -564,7 +542,12 @@ def _review_sheet(ws: Worksheet, fm: _Formats, collection: Collection, scored: l
 def _previous_sheet(ws: Worksheet, fm: _Formats, collection: Collection, scored: list[CriteriaSpec]) -> None:
     """This year against last year: per unit (by code), per section, and the roster changes."""
     from workbook_tools import collect as rows
-    from workbook_tools.results import results_from_rows, roster_changes, section_averages, unit_changes
+    from workbook_tools.results import (
+        results_from_rows,
+        roster_changes,
+        section_averages,
+        unit_changes,
+    )
 
     campaign, previous = collection.campaign, collection.previous
     current = results_from_rows(Path("."), rows.units_rows(collection), rows.score_rows(collection),

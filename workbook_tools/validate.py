@@ -18,8 +18,16 @@ from workbook_tools.campaign import Campaign, Unit
 from workbook_tools.embed import FORMAT_NAME, META_SHEET
 from workbook_tools.identify import read_identity
 from workbook_tools.indicators import IndicatorSpec
-from workbook_tools.layout import (COL_MAX, COL_TEXT, IND_COL_VALUE, MARK_HEADER, MARK_TOTAL,
-                                   cell_ref, plan_criteria, plan_indicators)
+from workbook_tools.layout import (
+    COL_MAX,
+    COL_TEXT,
+    IND_COL_VALUE,
+    MARK_HEADER,
+    MARK_TOTAL,
+    cell_ref,
+    plan_criteria,
+    plan_indicators,
+)
 from workbook_tools.problems import ERROR, Problem, make_problem, nfc
 from workbook_tools.scoring import classify, round2, table_total
 from workbook_tools.sheet_instructions import SHEET_NAME as INSTRUCTIONS_SHEET
@@ -193,7 +201,7 @@ def _find_sheet(book: Book, expected: str, ids: list[str], form_id: str, sink: _
     return None
 
 
-def _id_rows(sheet: Sheet) -> dict[str, list[int]]:
+def id_rows(sheet: Sheet) -> dict[str, list[int]]:
     rows: dict[str, list[int]] = {}
     for (row, col), cell in sheet.cells.items():
         if col == 1 and isinstance(cell.value, str):
@@ -217,7 +225,7 @@ def _check_criteria(campaign: Campaign, spec: CriteriaSpec, sheet: Sheet, sink: 
     layout = plan_criteria(spec, campaign.year)
     if not sheet.protected:
         sink.add("WB_PROTECTION_REMOVED", sheet=sheet.name)
-    rows = _id_rows(sheet)
+    rows = id_rows(sheet)
     header = (rows.get(MARK_HEADER) or [None])[0]
     columns = {COL_TEXT + 1: spec.content_label, COL_MAX + 1: spec.max_label,
                layout.unit_col + 1: spec.unit_column().label}
@@ -345,7 +353,7 @@ def _check_figures(campaign: Campaign, spec: IndicatorSpec, sheet: Sheet, sink: 
     layout = plan_indicators(spec, campaign.year)
     if not sheet.protected:
         sink.add("WB_PROTECTION_REMOVED", sheet=sheet.name)
-    rows = _id_rows(sheet)
+    rows = id_rows(sheet)
     values: dict[str, object] = {}
     where: dict[str, int] = {}
     complete = True
@@ -433,7 +441,7 @@ def _bands_text(campaign: Campaign, form_id: str) -> str | None:
 
 def summary_lines(campaign: Campaign, submission: Submission) -> list[str]:
     """Human lines for one checked file: who, the totals, every problem, the verdict."""
-    unit = next((u for u in campaign.units if u.code == submission.unit_code), None)
+    unit = campaign.units_by_code.get(submission.unit_code or "")
     who = f"{unit.name} ({unit.code})" if unit else "không xác định được đơn vị"
     lines = [f"== {submission.path.name}: {who}"]
     for form in submission.forms:
