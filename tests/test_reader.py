@@ -65,3 +65,52 @@ def test_unusual_cells_are_read_like_the_parser(cell):
             b'<sheetData><row r="1">' + cell + b"</row></sheetData></worksheet>")
     sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000)
     assert sheet.cells == X._parse_sheet(data, "S", "visible", ["x"], None).cells
+
+
+ODD_CELLS = (
+    b'<c r="A1" s=\'1\' t="s"><v>0</v></c>',  # single-quoted attribute: read by the scanner
+    b'<c r="A1" t=\'b\'><v>1</v></c>',
+    b'<c r="&#65;1" t="s"><v>0</v></c>',  # an entity in the reference: must not be skipped
+    b'<c r="A1" \xc3\xb1="1"><v>7</v></c>',  # a non-ASCII attribute name
+    b'<c r="A1" t="inlineStr"><is><t xml:space=\'preserve\'>a&gt;b</t></is></c>',
+    b'<c r="A1" t="inlineStr"><is><t x="a>b">shown</t></is></c>',
+    b'<c r="A1" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c>',
+    b'<c r="A1" t="inlineStr"/>', b'<c r="A1" t="inlineStr"><v></v></c>', b'<c r="A1"><v></v></c>',
+    b'<c r="A1"><f x="a>b">SUM(1)</f><v>1</v></c>', b'<c r="A1"><![CDATA[x]]><v>2</v></c>',
+    b'<c r="A1"><v>1</v></c><?pi <c r="A2"><v>9</v></c>?>', b'<c r="A1"><v>5.</v></c>',
+    b'<c r="A1"><v>.5</v></c>', b'<c r="A1"><v>1e3</v></c>', b'<c r="A1"><v>1_0</v></c>',
+)
+
+
+@pytest.mark.parametrize("cell", ODD_CELLS)
+def test_odd_cells_are_read_like_the_parser(cell):
+    data = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<sheetData><row r="1">' + cell + b"</row></sheetData></worksheet>")
+    for columns in (None, frozenset({1}), frozenset({1, 28})):
+        sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000, columns)
+        assert sheet.cells == X._parse_sheet(data, "S", "visible", ["x"], columns).cells
+
+
+@pytest.mark.parametrize("protection, protected", [
+    (b'<sheetProtection sheet="1"/>', True), (b"<sheetProtection sheet='1'/>", True),
+    (b'<sheetProtection password="a>b" sheet="true"/>', True),
+    (b'<sheetProtection algorithmName=\'x sheet="1"\'/>', False), (b'<sheetProtection sheet="0"/>', False),
+])
+def test_protection_is_read_like_the_parser(protection, protected):
+    data = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            b'<row r="1"><c r="A1"><v>1</v></c></row></sheetData>' + protection + b"</worksheet>")
+    sheet, _ = X._read_sheet(data, "S", "visible", [], 1000)
+    assert sheet.protected is protected
+    assert X._parse_sheet(data, "S", "visible", [], None).protected is protected
+
+
+@pytest.mark.parametrize("items", [
+    b"<si><t>a</t></si><!-- <si><t>fake</t></si> --><si><t>b</t></si>",
+    b"<si><t><![CDATA[</t></si><si><t>fake]]></t></si><si><t>b</t></si>",
+    b'<si><t>a &amp; b</t></si><si><t xml:space="preserve"> c </t></si><si><t/></si>',
+])
+def test_shared_strings_are_read_like_the_parser(items):
+    data = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + items + b"</sst>"
+    root = X.ET.fromstring(data)
+    expected = [X._text_of(si) for si in root.iter(X._namespace(root) + "si")]
+    assert X._shared_strings(data, X.Limits()) == expected

@@ -29,7 +29,6 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
-NUMBER_BYTES = re.compile(rb"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$")
 NUMBER = re.compile(r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$")
 EARLIEST, LATEST = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
 _ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
@@ -278,11 +277,15 @@ def _shared_strings(data: bytes, limits: Limits) -> list[str]:
     count = data.count(b"<si")
     if count > limits.max_strings:
         raise XlsxError("bảng chuỗi dùng chung quá lớn: có thể là tệp độc hại")
-    if count == data.count(b"<si>") and b"<![CDATA[" not in data and data.count(b"si>") == 2 * count:
-        simple = _SIMPLE_STRINGS.findall(data)
+    if count == data.count(b"<si>") and data.count(b"si>") == 2 * count:
+        text = data.decode("utf-8")
+        simple = _SIMPLE_STRINGS.findall(text)
+        try:
+            _well_formed(data, strict=True)  # no comment or CDATA that could hide or fake an item
+        except _NotCanonical:
+            simple = []
         if len(simple) == count:  # every item is a plain, unprefixed <si><t>text</t></si>
-            _well_formed(data)
-            return [_unescape(raw) for raw in simple]
+            return [_unescape_text(item) if "&" in item else item for item in simple] if "&" in text else simple
     root = ET.fromstring(data)
     return [_text_of(si) for si in root.iter(_namespace(root) + "si")]
 
@@ -312,16 +315,22 @@ class _NotCanonical(Exception):
     """A cell the scanner does not fully understand: parse the sheet as XML instead."""
 
 
-_ATTRIBUTES = rb'((?:\s+[A-Za-z_:][\w:.-]*\s*=\s*"[^"]*")*)\s*'
-_SCAN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"' + _ATTRIBUTES + rb'(/>|>(.*?)</c>)', re.S)
-_SCAN_TYPE = re.compile(rb'\st\s*=\s*"([a-zA-Z]+)"')
+_ATTRIBUTES = rb'((?:\s+[A-Za-z_:][\w:.-]*\s*=\s*(?:"[^"]*"|\'[^\']*\'))*)\s*'
+_ATTRIBUTE = re.compile(rb'\s+([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+# After '<c r="A12"' either a cell the scanner reads (self-closing, a bare <v>, or another body),
+# or an odd cell (marked by the last group, one byte of lookahead) that sends the sheet to the parser.
+_CELL_TAIL = (rb'"(?:' + _ATTRIBUTES + rb'(?:(/)>|><v>([^<]*)</v>(</c>)|>(.*?)</c>)|(?=(.)))')
+_SCAN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})' + _CELL_TAIL, re.S)
 _SCAN_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_SCAN_FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)")
+_INNER_ATTRIBUTES = rb'(?:\s+[A-Za-z_:][\w:.-]*\s*=\s*"[^"]*")*\s*'  # of <f>, <t> (else: the parser)
+_SCAN_FORMULA = re.compile(rb"<f" + _INNER_ATTRIBUTES + rb"(?:/>|>([^<]*)</f>)")
 _SCAN_INLINE = re.compile(rb"<is>(.*?)</is>", re.S)
-_SCAN_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>|<t(?:\s[^>]*)?/>")
-_SCAN_PROTECTION = re.compile(rb'<sheetProtection\b[^>]*?\ssheet="(1|true)"')
+_SCAN_TEXT = re.compile(rb"<t" + _INNER_ATTRIBUTES + rb"(?:>([^<]*)</t>|/>)")
+_TEXT_TAG = re.compile(rb"<t[\s>/]")
+_SCAN_PROTECTION = re.compile(rb"<sheetProtection" + _ATTRIBUTES + rb"/?>")
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_KINDS: dict[bytes, str] = {}  # a cell's attribute text -> its type ('t'), cached: the texts repeat
 
 
 @functools.lru_cache(maxsize=64)
@@ -330,90 +339,137 @@ def _cell_pattern(columns: frozenset[int] | None) -> re.Pattern[bytes]:
     if columns is None or not all(1 <= c <= 26 for c in columns):
         return _SCAN_CELL
     letters = b"|".join(bytes([64 + c]) for c in sorted(columns))
-    return re.compile(rb'<c r="(' + letters + rb')([0-9]{1,7})"' + _ATTRIBUTES + rb'(/>|>(.*?)</c>)', re.S)
+    return re.compile(rb'<c r="(' + letters + rb')([0-9]{1,7})' + _CELL_TAIL, re.S)
 
 
-_SIMPLE_STRINGS = re.compile(rb"<si><t(?: xml:space=\"preserve\")?>([^<]*)</t></si>|<si><t/></si>")
+_SIMPLE_STRINGS = re.compile(r"<si><t(?: xml:space=\"preserve\")?>([^<]*)</t></si>|<si><t/></si>")
 
 
-_BODY = re.compile(rb"(?:<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?(?:<v>[^<]*</v>|<v\s*/>)?(?:<is>.*</is>)?", re.S)
+_BODY = re.compile(rb"(?:<f" + _INNER_ATTRIBUTES + rb"(?:/>|>[^<]*</f>))?(?:<v>[^<]*</v>|<v\s*/>)?(?:<is>.*</is>)?",
+                   re.S)
 
 
-_ODD_CELL = re.compile(rb"<c[>/\n\t\r]")
+# A cell tag the scanner would not see: '<c>', '<c/>', '<c' then a newline or tab, or a
+# reference that is not plain 'A1' style (entities, '$', lower case, spaces).
+_ODD_CELL = re.compile(rb'<c(?:[>/\n\t\r]| r="(?![A-Z]{1,3}[0-9]{1,7}"))')
 
 
 def _canonical(data: bytes) -> bool:
-    """Whether every cell tag is '<c r="..."', unprefixed, with no comments, processing
-    instructions, CDATA or single-quoted attributes (what the common writers produce)."""
+    """Whether every cell tag is an unprefixed '<c r="A1"' (what the common writers produce).
+
+    Comments, processing instructions and CDATA are found by expat while the scanner checks
+    the sheet is well formed (see ``_scan_sheet``); a DTD was refused before.
+    """
     cells = data.count(b'<c r="')
-    declaration = 1 if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml") else 0
     return (cells > 0 and data.count(b"<c ") == cells and _ODD_CELL.search(data) is None
-            and b"<!" not in data  # comments and CDATA (a DTD was refused before)
-            and data.count(b"<?") == declaration and b"='" not in data
-            and b":c " not in data and b"<rPh" not in data)
+            and b":c " not in data)
 
 
-def _well_formed(data: bytes) -> None:
-    """Raise ET.ParseError unless the XML is well formed (expat, no handlers: fast)."""
+def _well_formed(data: bytes, strict: bool = False) -> None:
+    """Raise ET.ParseError unless the XML is well formed (expat, no content handlers: fast).
+
+    With ``strict``, a comment, processing instruction or CDATA section raises _NotCanonical.
+    """
+    parser = expat.ParserCreate()
+    if strict:
+        parser.CommentHandler = parser.ProcessingInstructionHandler = _odd_markup
+        parser.StartCdataSectionHandler = _odd_markup
     try:
-        expat.ParserCreate().Parse(data, True)
+        parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise ET.ParseError(str(exc)) from None
+
+
+def _odd_markup(*_: object) -> None:
+    raise _NotCanonical
 
 
 def _unescape(raw: bytes) -> str:
     text = raw.decode("utf-8")
     if "&" not in text:
         return text
+    return _unescape_text(text)
+
+
+def _unescape_text(text: str) -> str:
     return _ENTITY.sub(lambda m: _NAMED.get(m[1]) or chr(int(m[1][2:], 16) if m[1][1] == "x" else int(m[1][1:])),
                        text)
 
 
+def _attributes(text: bytes) -> dict[bytes, bytes]:
+    """Attribute names and raw values from an attribute text matched by _ATTRIBUTES."""
+    return {m[1]: m[2] if m[2] is not None else m[3] for m in _ATTRIBUTE.finditer(text)}
+
+
+def _kind(attrs: bytes) -> str:
+    """A cell's type attribute ('n' when absent), from its attribute text."""
+    kind = _KINDS.get(attrs)
+    if kind is None:
+        raw = _attributes(attrs).get(b"t", b"n")
+        if not raw.isalpha():
+            raise _NotCanonical
+        kind = raw.decode("ascii")
+        if len(_KINDS) < 4096:
+            _KINDS[attrs] = kind
+    return kind
+
+
+def _protected(data: bytes) -> bool:
+    found = _SCAN_PROTECTION.search(data)
+    return found is not None and _attributes(found[1]).get(b"sheet") in (b"1", b"true")
+
+
 def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
                 columns: frozenset[int] | None) -> Sheet:
-    _well_formed(data)
-    sheet = Sheet(name=name, state=state, protected=_SCAN_PROTECTION.search(data) is not None)
+    _well_formed(data, strict=True)
+    sheet = Sheet(name=name, state=state, protected=_protected(data))
     cells = sheet.cells
-    for match in _cell_pattern(columns).finditer(data):
-        letters, attrs, body = match[1], match[3], match[5]
-        if body is None and b'"inlineStr"' not in attrs:
-            continue  # an empty (styled) cell
+    make = tuple.__new__
+    for letters, digits, attrs, slash, value, simple, body, odd in _cell_pattern(columns).findall(data):
+        if odd:
+            raise _NotCanonical
         col = letters[0] - 64 if len(letters) == 1 else _col_index(letters.decode("ascii"))
         if columns is not None and col not in columns:
             continue
-        row = int(match[2])
-        kind = "n"
-        if b"t" in attrs:
-            kind_match = _SCAN_TYPE.search(attrs)
-            kind = kind_match[1].decode("ascii") if kind_match else "n"
-        body = body or b""
-        formula = None
-        if body[:3] == b"<v>" and body[-4:] == b"</v>" and b"<" not in body[3:-4]:
-            raw = body[3:-4]  # the common case: just a value
-            if kind == "n" and NUMBER_BYTES.match(raw):
-                cells[(row, col)] = Cell(row, col, float(raw), None, "n")
-                continue
-            if kind == "s" and raw.isdigit():
-                index = int(raw)
-                cells[(row, col)] = Cell(row, col, strings[index] if index < len(strings) else "", None, "s")
-                continue
-        else:
-            if not _BODY.fullmatch(body):
-                raise _NotCanonical
-            if b"<f" in body:
-                formula_match = _SCAN_FORMULA.search(body)
-                formula = _unescape(formula_match[1] or b"") if formula_match else None
+        kind = _KINDS.get(attrs) or _kind(attrs)
+        row = int(digits)
+        if slash:
             if kind == "inlineStr":
-                inline = _SCAN_INLINE.search(body)
-                text = "".join(_unescape(t[1] or b"") for t in _SCAN_TEXT.finditer(inline[1])) if inline else ""
-                cells[(row, col)] = Cell(row, col, text, formula, "s")
+                cells[(row, col)] = make(Cell, (row, col, "", None, "s"))
+            continue
+        if simple and kind != "inlineStr":
+            if kind == "n" and (value.isdigit() or value.replace(b".", b"", 1).isdigit()):
+                cells[(row, col)] = make(Cell, (row, col, float(value), None, "n"))
                 continue
-            value = _SCAN_VALUE.search(body)
-            raw = value[1] if value else b""
-        cell = _typed(row, col, kind, _unescape(raw) if raw else None, formula, strings)
+            if kind == "s" and value.isdigit():
+                index = int(value)
+                cells[(row, col)] = make(Cell, (row, col, strings[index] if index < len(strings) else "",
+                                                None, "s"))
+                continue
+            body = b"<v>" + value + b"</v>"
+        cell = _general_cell(row, col, kind, body, strings)
         if cell.kind != "" or cell.formula is not None:
             cells[(row, col)] = cell
     return sheet
+
+
+def _general_cell(row: int, col: int, kind: str, body: bytes, strings: list[str]) -> Cell:
+    """A cell whose body is more than a bare value: a formula, an inline string, an empty <v/>."""
+    if not _BODY.fullmatch(body) or b"<rPh" in body:
+        raise _NotCanonical
+    formula = None
+    if b"<f" in body:
+        formula_match = _SCAN_FORMULA.search(body)
+        formula = _unescape(formula_match[1] or b"") if formula_match else None
+    if kind == "inlineStr":
+        inline = _SCAN_INLINE.search(body)
+        runs = _SCAN_TEXT.findall(inline[1]) if inline else []
+        if inline and len(runs) != len(_TEXT_TAG.findall(inline[1])):
+            raise _NotCanonical  # a <t> whose attributes the scanner does not read
+        return Cell(row, col, "".join(_unescape(run) for run in runs), formula, "s")
+    value = _SCAN_VALUE.search(body)
+    raw = value[1] if value else b""
+    return _typed(row, col, kind, _unescape(raw) if raw else None, formula, strings)
 
 
 def _typed(row: int, col: int, kind: str, text: str | None, formula: str | None, strings: list[str]) -> Cell:
