@@ -17,8 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from workbook_tools.campaign import Campaign, load_campaign
-from workbook_tools.compact import CompactMap
-from workbook_tools.fileio import StagedOutputs, write_csv_to
+from workbook_tools.compact import CompactMap, aligned
+from workbook_tools.fileio import StagedOutputs, inert, write_csv_to, write_inert_rows_to
 from workbook_tools.inbox import CANDIDATE, FoundFile, read_candidate, scan_inbox
 from workbook_tools.merge import (
     INVALID,
@@ -218,8 +218,8 @@ def write_outputs(collection: Collection, out: Path) -> list[Path]:
     staged = StagedOutputs(out)
     try:
         write_csv_to(staged.path("units.csv"), UNITS_COLUMNS, units_rows(collection))
-        write_csv_to(staged.path("scores.csv"), SCORES_COLUMNS, score_rows(collection))
-        write_csv_to(staged.path("indicators.csv"), INDICATORS_COLUMNS, indicator_rows(collection))
+        write_inert_rows_to(staged.path("scores.csv"), SCORES_COLUMNS, score_tuples(collection))
+        write_inert_rows_to(staged.path("indicators.csv"), INDICATORS_COLUMNS, indicator_tuples(collection))
         write_csv_to(staged.path("issues.csv"), ISSUES_COLUMNS, issue_rows(collection))
         write_csv_to(staged.path("submissions.csv"), SUBMISSIONS_COLUMNS, submission_rows(collection))
         write_summary(collection, staged.path(SUMMARY_NAME))
@@ -262,34 +262,53 @@ def units_rows(collection: Collection):
 
 
 def score_rows(collection: Collection):
-    """scores.csv: one row per counted unit, scored form and criterion."""
+    """scores.csv rows as mappings (for the year-over-year comparison)."""
+    return (dict(zip(SCORES_COLUMNS, row)) for row in score_tuples(collection))
+
+
+def score_tuples(collection: Collection):
+    """scores.csv: one row per counted unit, scored form and criterion, in column order, inert."""
     campaign = collection.campaign
     for outcome in collection.units:
+        code = inert(outcome.unit.code)
         for form in outcome.forms:
             spec = campaign.form(form.form_id)
             if form.result is None or not isinstance(spec, CriteriaSpec):
                 continue
-            for criterion in spec.criteria():
-                yield {
-                    "unit_code": outcome.unit.code, "form_id": spec.id,
-                    "criterion_id": criterion.id, "stt": criterion.stt,
-                    "max_points": number_text(criterion.max),
-                    "self_score": number_text(form.result.scores.get(criterion.id)),
-                    "team_score": number_text(form.team.get(criterion.id)),
-                }
+            keys = _form_keys(spec)
+            own, team = aligned(form.result.scores, keys), aligned(form.team, keys)
+            for fixed, self_score, team_score in zip(_criterion_cells(spec), own, team):
+                yield (code, *fixed, number_text(self_score), number_text(team_score))
 
 
 def indicator_rows(collection: Collection):
-    """indicators.csv: one row per counted unit and figure."""
+    """indicators.csv rows as mappings (for the year-over-year comparison)."""
+    return (dict(zip(INDICATORS_COLUMNS, row)) for row in indicator_tuples(collection))
+
+
+def indicator_tuples(collection: Collection):
+    """indicators.csv: one row per counted unit and figure, in column order, inert."""
     campaign = collection.campaign
     for outcome in collection.units:
+        code = inert(outcome.unit.code)
         for form in outcome.forms:
             spec = campaign.form(form.form_id)
             if form.result is None or isinstance(spec, CriteriaSpec):
                 continue
-            for indicator in spec.indicators():
-                yield {"unit_code": outcome.unit.code, "indicator_id": indicator.id,
-                       "value": figure_text(form.result.figures.get(indicator.id))}
+            keys = _form_keys(spec)
+            for key, value in zip(_inert_keys(keys), aligned(form.result.figures, keys)):
+                yield code, key, figure_text(value)
+
+
+@functools.lru_cache(maxsize=32)
+def _criterion_cells(spec: CriteriaSpec) -> tuple[tuple[str, str, str, str], ...]:
+    """Per criterion, the fixed scores.csv cells: form, criterion id, stt, maximum (inert)."""
+    return tuple((inert(spec.id), inert(c.id), inert(c.stt), number_text(c.max)) for c in spec.criteria())
+
+
+@functools.lru_cache(maxsize=32)
+def _inert_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(inert(k) for k in keys)
 
 
 def figure_text(value: object) -> str:

@@ -57,6 +57,12 @@ class CompactMap(Mapping):
     def __repr__(self) -> str:
         return f"CompactMap({dict(self)!r})"
 
+    def aligned(self, keys: tuple[str, ...]) -> tuple[Any, ...]:
+        """The values for ``keys`` in order (None where absent), fast when they are this map's keys."""
+        if keys is self._keys or keys == self._keys:
+            return tuple(None if v is _MISSING else v for v in self._values)
+        return tuple(self.get(k) for k in keys)
+
     def __reduce__(self):
         return (CompactMap, (self._keys, dict(self)))
 
@@ -69,3 +75,10 @@ def _share(value: Any) -> Any:
         return _SHARED.setdefault((type(value), value), value)
     except TypeError:
         return value
+
+
+def aligned(values: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[Any, ...]:
+    """The values of any mapping for ``keys`` in order, None where absent."""
+    if isinstance(values, CompactMap):
+        return values.aligned(keys)
+    return tuple(values.get(k) for k in keys)

@@ -100,7 +100,15 @@ def write_csv_to(tmp: Path, columns: Iterable[str], rows: Iterable[Mapping[str, 
     """Write a UTF-8 (BOM) CSV to an already chosen path, every text cell made inert."""
     columns = list(columns)
     pick = operator.itemgetter(*columns)
+    write_inert_rows_to(tmp, columns, (map(inert, pick(row)) for row in rows))
+
+
+def write_inert_rows_to(tmp: Path, columns: Iterable[str], rows: Iterable[Iterable[object]]) -> None:
+    """Write a UTF-8 (BOM) CSV of rows already in column order and already made inert (``inert``).
+
+    For the large tables, whose rows are built from a few values made inert once each.
+    """
     with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows(map(inert, pick(row)) for row in rows)
+        writer.writerow(list(columns))
+        writer.writerows(rows)
