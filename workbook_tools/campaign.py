@@ -30,7 +30,7 @@ ROSTER_COLUMNS = ("code", "name", "group")
 REVIEW_RULES = ("self_if_blank", "team_required")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Group:
     """A roster group (e.g. communes, district agencies) and the forms it fills."""
 
@@ -40,7 +40,7 @@ class Group:
     forms: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """One unit on the roster."""
 

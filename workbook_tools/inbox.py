@@ -30,7 +30,7 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".csv"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FoundFile:
     """One entry of the inbox, before its content is checked."""
 

@@ -33,7 +33,7 @@ IDENTITY_CODES = {"WB_UNREADABLE", "WB_NOT_OURS", "WB_IDENTITY_MISMATCH", "WB_OT
 TIME_SOURCE_TEXT = {EMBEDDED: "thời gian lưu ghi trong tệp", FILE_TIME: "thời gian sửa đổi của tệp"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileOutcome:
     """The verdict on one file found in the inbox."""
 
@@ -46,7 +46,7 @@ class FileOutcome:
     time_source: str  # EMBEDDED or FILE_TIME (or "" when unknown)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FormOutcome:
     """One form of one unit after merging."""
 
@@ -89,7 +89,7 @@ class FormOutcome:
         return [c for c, v in self.team.items() if own.get(c) != v]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitOutcome:
     """One roster unit: the file that counts (if any), late flag, and its forms."""
 
@@ -110,7 +110,7 @@ class UnitOutcome:
         return next((f for f in self.forms if f.form_id == form_id), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueRow:
     """A problem to act on, with the unit it concerns ('' when unknown)."""
 
@@ -164,7 +164,7 @@ def _used_reason(outcome: FileOutcome, count: int, zone: dt.tzinfo) -> str:
 
 
 def _replace(outcome: FileOutcome, **changes: object) -> FileOutcome:
-    return FileOutcome(**{**outcome.__dict__, **changes})
+    return replace(outcome, **changes)
 
 
 def local_text(moment: dt.datetime | None, zone: dt.tzinfo | None = None) -> str:

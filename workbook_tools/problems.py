@@ -194,7 +194,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One user-facing problem: what, where, and how to fix it."""
 

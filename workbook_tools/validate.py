@@ -41,7 +41,7 @@ IDENTITY_ERRORS = {"WB_NOT_OURS", "WB_IDENTITY_MISMATCH", "WB_OTHER_CAMPAIGN", "
 YES, NO = "có", "không"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FormResult:
     """What was read from one form of a submission."""
 
@@ -55,7 +55,7 @@ class FormResult:
     classification: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Submission:
     """One returned file, checked."""
 
