@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbook_tools import xlsx_read as X
 from workbook_tools.fill import fast_fill, fill_workbook, sample_figures, sample_scores
@@ -112,5 +114,67 @@ def test_protection_is_read_like_the_parser(protection, protected):
 def test_shared_strings_are_read_like_the_parser(items):
     data = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + items + b"</sst>"
     root = X.ET.fromstring(data)
+    expected = [X._text_of(si) for si in root.iter(X._namespace(root) + "si")]
+    assert X._shared_strings(data, X.Limits()) == expected
+
+
+# Pieces of cell markup, tricky ones included: a sheet built from them is either refused by both
+# readers or read to the same cells (the scanner may only ever defer to the parser, never differ).
+REFS = [b'r="A1"', b'r="B2"', b'r="AB3"', b"r='A4'", b'r="&#65;5"', b'r="a6"', b'r="$A$7"', b'r="A8 "',
+        b'r="A0009"', b'r="AAAA1"', b'r="A"', b'']
+ATTRS = [b'', b' s="1"', b" s='2'", b' t="s"', b" t='s'", b' t="n"', b' t="b"', b' t="str"', b' t="e"',
+         b' t="inlineStr"', b' t=""', b' t="x y"', b' x="a>b"', b" x='a\"b'", b'\n t="s"', b' \xc3\xb1="1"',
+         b' x:t="s"', b' t = "s"', b' cm="1"']
+BODIES = [b'', b'<v>0</v>', b'<v>1</v>', b'<v>2.5</v>', b'<v>-3</v>', b'<v>1e2</v>', b'<v>.5</v>',
+          b'<v>5.</v>', b'<v>1_0</v>', b'<v>nan</v>', b'<v></v>', b'<v/>', b'<v> 7 </v>', b'<v>&#49;</v>',
+          b'<f>SUM(A1)</f><v>3</v>', b'<f t="shared" si="0"/><v>4</v>', b'<f x="a>b">A1</f>', b"<f x='q'>A1</f>",
+          b'<is><t>x</t></is>', b'<is><t xml:space="preserve"> y </t></is>', b"<is><t a='b'>z</t></is>",
+          b'<is><r><t>a</t></r><r><rPr><b/></rPr><t>b</t></r></is>', b'<is><t>a</t><rPh sb="0" eb="1"><t>p</t></rPh></is>',
+          b'<is><t x="c>d">w</t></is>', b'<is><t/></is>', b'<!-- c --><v>1</v>', b'<v><![CDATA[8]]></v>',
+          b'<?pi x?><v>1</v>', b'<v>1</v><extra/>', b'<v>1</v><v>2</v>', b'<c r="Z9"><v>1</v></c>']
+
+
+def _cell_markup(ref: bytes, attrs: bytes, body: bytes | None) -> bytes:
+    head = b"<c " + ref + attrs if ref else b"<c" + attrs
+    return head + (b"/>" if body is None else b">" + body + b"</c>")
+
+
+@given(st.lists(st.tuples(st.sampled_from(REFS), st.sampled_from(ATTRS),
+                          st.one_of(st.none(), st.sampled_from(BODIES))), min_size=1, max_size=4),
+       st.sampled_from([None, frozenset({1}), frozenset({1, 2}), frozenset({28})]))
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+def test_scanner_never_differs_from_the_parser(cells, columns):
+    data = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<sheetData><row r="1">' + b"".join(_cell_markup(*c) for c in cells) + b"</row></sheetData></worksheet>")
+    strings = ["s0", "s1", "s2"]
+    try:
+        expected = X._parse_sheet(data, "S", "visible", strings, columns).cells
+    except (X.ET.ParseError, ValueError, IndexError):
+        with pytest.raises((X.ET.ParseError, ValueError, IndexError)):
+            X._read_sheet(data, "S", "visible", strings, 1000, columns)
+        return
+    sheet, _ = X._read_sheet(data, "S", "visible", strings, 1000, columns)
+    assert sheet.cells == expected
+
+
+ITEMS = [b"<si><t>a</t></si>", b'<si><t xml:space="preserve"> b </t></si>', b"<si><t/></si>",
+         b"<si><t>c &amp; &#273;</t></si>", b"<si><r><t>d</t></r><r><t>e</t></r></si>",
+         b'<si><t>f</t><rPh sb="0" eb="1"><t>g</t></rPh></si>', b"<!-- <si><t>fake</t></si> -->",
+         b"<si><t><![CDATA[h]]></t></si>", b"<?pi <si><t>fake</t></si>?>", b"<si ><t>i</t></si>",
+         b"<si><t x='1'>j</t></si>", b"<x:si><x:t>k</x:t></x:si>", b"<si><t>l</t></si >"]
+
+
+@given(st.lists(st.sampled_from(ITEMS), min_size=1, max_size=5), st.booleans())
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+def test_shared_strings_never_differ_from_the_parser(items, prefixed):
+    ns = b' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"' if prefixed else b""
+    data = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"' + ns + b">"
+            + b"".join(items) + b"</sst>")
+    try:
+        root = X.ET.fromstring(data)
+    except X.ET.ParseError:
+        with pytest.raises(X.ET.ParseError):
+            X._shared_strings(data, X.Limits())
+        return
     expected = [X._text_of(si) for si in root.iter(X._namespace(root) + "si")]
     assert X._shared_strings(data, X.Limits()) == expected

@@ -366,11 +366,11 @@ def _canonical(data: bytes) -> bool:
 
 
 def _well_formed(data: bytes, strict: bool = False) -> None:
-    """Raise ET.ParseError unless the XML is well formed (expat, no content handlers: fast).
+    """Raise ET.ParseError unless the XML is namespace well formed (expat, no content handlers: fast).
 
     With ``strict``, a comment, processing instruction or CDATA section raises _NotCanonical.
     """
-    parser = expat.ParserCreate()
+    parser = expat.ParserCreate(namespace_separator=" ")  # an unbound prefix is an error, as in the parser
     if strict:
         parser.CommentHandler = parser.ProcessingInstructionHandler = _odd_markup
         parser.StartCdataSectionHandler = _odd_markup
@@ -506,31 +506,26 @@ def _parse_sheet(data: bytes, name: str, state: str, strings: list[str],
         for node in row_node:
             if node.tag != tag_c:
                 continue
-            ref = node.get("r")
+            ref, cell_row = node.get("r"), row
             if ref is None:
                 col += 1
-            elif len(node) == 0 and node.get("t") != "inlineStr":
-                continue  # an empty (styled) cell: nothing to read
-            elif columns is not None and len(ref) > 1 and "0" <= ref[1] <= "9" and ord(ref[0]) - 64 not in columns:
-                continue  # a single-letter column we were not asked for
-            if columns is not None and ref is None and col not in columns:
-                continue
-            cell = _read_cell(node, strings, row, col, ref, tag_f, tag_v, tag_is)
-            col = cell.col
+            else:
+                match = CELL_REF.match(ref)
+                if not match:
+                    raise ValueError(f"bad cell reference {ref[:20]!r}")
+                cell_row, col = int(match[2]), _col_index(match[1])
             if columns is not None and col not in columns:
-                continue
+                continue  # a column we were not asked for: not read at all (as by the scanner)
+            if len(node) == 0 and node.get("t") != "inlineStr":
+                continue  # an empty (styled) cell: nothing to read
+            cell = _read_cell(node, strings, cell_row, col, tag_f, tag_v, tag_is)
             if cell.kind != "" or cell.formula is not None:
                 cells[(cell.row, cell.col)] = cell
     return sheet
 
 
-def _read_cell(node: ET.Element, strings: list[str], row: int, col: int, ref: str | None,
+def _read_cell(node: ET.Element, strings: list[str], row: int, col: int,
                tag_f: str, tag_v: str, tag_is: str) -> Cell:
-    if ref:
-        match = CELL_REF.match(ref)
-        if not match:
-            raise ValueError(f"bad cell reference {ref[:20]!r}")
-        row, col = int(match[2]), _col_index(match[1])
     kind = node.get("t", "n")
     formula, text, inline = None, None, None
     for child in node:
