@@ -240,11 +240,11 @@ def test_scores_and_indicators_csv(collected, campaign):
     assert values["hoi_nghi_cbccvc_ngay"] == sample["hoi_nghi_cbccvc_ngay"].isoformat()
 
 
-def test_summary_workbook(collected, campaign):
+def test_summary_workbook(collected, campaign, inbox):
     _, out = collected
     book = openpyxl.load_workbook(out / "tong-hop.xlsx")
     assert book.sheetnames == ["Tổng hợp", "Chi tiết QCDC", "Chi tiết DVCQ", "Số liệu", "Biểu đồ",
-                               "Tình hình nộp", "Lỗi cần xử lý"]
+                               "Tình hình nộp", "Tệp đã nhận", "Lỗi cần xử lý"]
     overview = book["Tổng hợp"]
     texts = [c.value for row in overview.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("Thang xếp loại QCDC: Tốt: từ 90 điểm trở lên") for t in texts)
@@ -257,9 +257,12 @@ def test_summary_workbook(collected, campaign):
     issues = book["Lỗi cần xử lý"]
     all_values = [c.value for row in issues.iter_rows() for c in row]
     assert "SCORE_BLANK" in all_values and "Cách sửa" in all_values
-    submissions = book["Tình hình nộp"]
-    cells = [c for row in submissions.iter_rows() for c in row if c.value == "=HYPERLINK(1).xlsx"]
+    cells = [c for row in book["Tệp đã nhận"].iter_rows() for c in row if c.value == "=HYPERLINK(1).xlsx"]
     assert cells and all(c.data_type == "s" for c in cells)  # text, never a formula
+    files = [[c.value for c in row] for row in book["Tệp đã nhận"].iter_rows()]
+    header = files.index(["STT", "Kết quả", "Mã đơn vị", "Tệp", "Lý do", "SHA-256"])
+    assert len(files) - header - 1 == len(scan_inbox(inbox))  # one row per file found
+    assert book["Tệp đã nhận"].auto_filter.ref == f"A{header + 1}:F{len(files)}"
     detail = book["Chi tiết QCDC"]
     labels = [c.value for row in detail.iter_rows(max_col=7) for c in row]
     assert "Trung bình" in labels and "Tỷ lệ đạt" in labels

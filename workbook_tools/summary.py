@@ -2,8 +2,8 @@
 
 Sheets: Tổng hợp (one row per unit, counts per classification), one detail sheet per scored
 form (criteria x units, district average/min/max), Số liệu (figures per unit, per group, whole
-district), Biểu đồ (totals with the classification bands), Tình hình nộp (every unit and every
-file), Lỗi cần xử lý (every problem with where and how to fix it). Values are written as
+district), Biểu đồ (totals with the classification bands), Tình hình nộp (every unit), Tệp đã nhận
+(every file found, with its verdict), Lỗi cần xử lý (every problem with where and how to fix it). Values are written as
 computed numbers, not formulas, so every spreadsheet shows them without recalculating. Text that
 came from a returned file is always written with ``write_string``: it can never become a formula.
 """
@@ -113,6 +113,7 @@ def write_summary(collection: Collection, path: Path) -> None:
         _previous_sheet(wb.add_worksheet("So với năm trước"), fm, collection, scored)
     _charts(wb, wb.add_worksheet("Biểu đồ"), fm, collection, scored)
     _submissions(wb.add_worksheet("Tình hình nộp"), fm, collection)
+    _files(wb.add_worksheet("Tệp đã nhận"), fm, collection)
     _issues(wb.add_worksheet("Lỗi cần xử lý"), fm, collection)
     wb.close()
 
@@ -710,29 +711,39 @@ def _submissions(ws: Worksheet, fm: _Formats, collection: Collection) -> None:
                        (file.found.rel if file else "", 30)])
         row += 1
     ws.autofilter(header, 0, row - 1, last_col)
-    row += 1
-    ws.merge_range(row, 0, row, last_col, f"Mọi tệp tìm thấy trong thư mục nhận ({len(collection.files)} tệp)",
-                   fm.group)
-    row += 1
-    for col, label in enumerate(("STT", "Kết quả", "Mã đơn vị", "Tệp", "", "", "", "", "Lý do", "", "SHA-256")):
-        if label:
-            ws.write_string(row, col, label, fm.header)
-    ws.merge_range(row, 3, row, 7, "Tệp", fm.header)
-    ws.merge_range(row, 8, row, 9, "Lý do", fm.header)
-    row += 1
+    for col, width in enumerate((5, 8, 24, 14, 14, 9, 15, 9, 30, 8, 66)):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(header + 1, 3)
+    _page(ws, header, last_col, row - 1)
+
+
+def _files(ws: Worksheet, fm: _Formats, collection: Collection) -> None:
+    """Every file found in the inbox with its verdict and the reason (its own sheet: own filter)."""
+    last_col = 5
+    row = _head(ws, fm, collection, "CÁC TỆP TRONG THƯ MỤC NHẬN", last_col)
+    ws.merge_range(row, 0, row, last_col,
+                   f"Mọi tệp tìm thấy trong thư mục nhận ({len(collection.files)} tệp): tệp được dùng, tệp bị "
+                   "thay thế bởi tệp mới hơn, tệp bị loại và tệp bỏ qua, kèm lý do. Lọc theo cột 'Kết quả'.",
+                   fm.note)
+    ws.set_row(row, 30)
+    header = row + 2
+    for col, label in enumerate(("STT", "Kết quả", "Mã đơn vị", "Tệp", "Lý do", "SHA-256")):
+        ws.write_string(header, col, label, fm.header)
+    row = header + 1
     for number, outcome in enumerate(collection.files, start=1):
         ws.write_number(row, 0, number, fm.center)
         ws.write_string(row, 1, VERDICT_TEXT[outcome.verdict],
                         fm.center if outcome.verdict in (USED, SUPERSEDED) else fm.bad)
         ws.write_string(row, 2, outcome.unit_code, fm.center)
-        ws.merge_range(row, 3, row, 7, outcome.found.rel, fm.wrap)
-        ws.merge_range(row, 8, row, 9, outcome.reason, fm.wrap)
-        ws.write_string(row, 10, outcome.found.sha256, fm.text)
-        _fit(ws, row, [(outcome.found.rel, 60), (outcome.reason, 36)])
+        ws.write_string(row, 3, outcome.found.rel, fm.wrap)
+        ws.write_string(row, 4, outcome.reason, fm.wrap)
+        ws.write_string(row, 5, outcome.found.sha256, fm.text)
+        _fit(ws, row, [(outcome.found.rel, 50), (outcome.reason, 40)])
         row += 1
-    for col, width in enumerate((5, 8, 24, 14, 14, 9, 15, 9, 30, 8, 66)):
+    ws.autofilter(header, 0, max(row - 1, header), last_col)
+    for col, width in enumerate((5, 13, 9, 50, 40, 66)):
         ws.set_column(col, col, width)
-    ws.freeze_panes(header + 1, 3)
+    ws.freeze_panes(header + 1, 0)
     _page(ws, header, last_col, row - 1)
 
 
