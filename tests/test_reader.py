@@ -139,22 +139,32 @@ def _cell_markup(ref: bytes, attrs: bytes, body: bytes | None) -> bytes:
     return head + (b"/>" if body is None else b">" + body + b"</c>")
 
 
+ROW_OPENINGS = [b'<row r="1">', b'<row r="1" spans="1:3">', b'<row r="1" xmlns="urn:x">', b"<row>",
+                b'<row r="1" xmlns:y="urn:y">']
+EXTRAS = [b"", b'<sheetProtection sheet="1"/>', b"<sheetProtection sheet='true' x='a>b'/>",
+          b'<extLst><ext uri="{x}"><c r="A1"><v>99</v></c><sheetProtection sheet="1"/></ext></extLst>',
+          b'<sheetProtection xmlns="urn:x" sheet="1"/>', b'<x:sheetProtection sheet="1"/>',
+          b'<sheetData><row r="9"><c r="A9"><v>9</v></c></row></sheetData>', b"<!-- -->"]
+
+
 @given(st.lists(st.tuples(st.sampled_from(REFS), st.sampled_from(ATTRS),
                           st.one_of(st.none(), st.sampled_from(BODIES))), min_size=1, max_size=4),
-       st.sampled_from([None, frozenset({1}), frozenset({1, 2}), frozenset({28})]))
+       st.sampled_from([None, frozenset({1}), frozenset({1, 2}), frozenset({28})]),
+       st.sampled_from(ROW_OPENINGS), st.sampled_from(EXTRAS))
 @settings(max_examples=400, deadline=None, derandomize=True, database=None)
-def test_scanner_never_differs_from_the_parser(cells, columns):
-    data = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            b'<sheetData><row r="1">' + b"".join(_cell_markup(*c) for c in cells) + b"</row></sheetData></worksheet>")
+def test_scanner_never_differs_from_the_parser(cells, columns, row, extra):
+    data = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+            b' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + row
+            + b"".join(_cell_markup(*c) for c in cells) + b"</row></sheetData>" + extra + b"</worksheet>")
     strings = ["s0", "s1", "s2"]
     try:
-        expected = X._parse_sheet(data, "S", "visible", strings, columns).cells
+        expected = X._parse_sheet(data, "S", "visible", strings, columns)
     except (X.ET.ParseError, ValueError, IndexError):
         with pytest.raises((X.ET.ParseError, ValueError, IndexError)):
             X._read_sheet(data, "S", "visible", strings, 1000, columns)
         return
     sheet, _ = X._read_sheet(data, "S", "visible", strings, 1000, columns)
-    assert sheet.cells == expected
+    assert (sheet.cells, sheet.protected) == (expected.cells, expected.protected)
 
 
 ITEMS = [b"<si><t>a</t></si>", b'<si><t xml:space="preserve"> b </t></si>', b"<si><t/></si>",
@@ -178,3 +188,47 @@ def test_shared_strings_never_differ_from_the_parser(items, prefixed):
         return
     expected = [X._text_of(si) for si in root.iter(X._namespace(root) + "si")]
     assert X._shared_strings(data, X.Limits()) == expected
+
+
+M = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# Found by a review: each was read differently by the scanner and the parser before the scanner
+# checked the grammar of <sheetData> (root attributes, rows, extra parts after sheetData).
+TRICKY_SHEETS = [
+    (b"", b'<row r="1"><c r="A1"><v>1</v></c></row>',
+     b'<extLst><ext uri="{00000000-0000-0000-0000-000000000001}"><c r="A1"><v>99</v></c></ext></extLst>'),
+    (b"", b'<row r="1"><c r="A1"><v>1</v><is></is><v>2</v><is></is></c></row>', b""),
+    (b"", b'<row r="1"><c r="A1"><v/><is><v>7</v></is></c></row>', b""),
+    (b"", b'<row r="1"><c r="A1"><v>5</v><is><f>SUM(B1)</f></is></c></row>', b""),
+    (b"", b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is><is><t>b</t></is></c></row>', b""),
+    (b"", b'<row r="1"><c r="A1"><v>1</v></c></row>', b'<extLst><ext uri="{x}"><sheetProtection sheet="1"/></ext></extLst>'),
+    (b"", b'<row r="1"><c r="A1"><v>1</v></c></row>', b'<sheetProtection xmlns="urn:x" sheet="1"/>'),
+    (b"", b'<row r="1"><c r="A1"><v>1</v></c></row>', b'<sheetProtection sheet="&#49;"/>'),
+    (b' xmlns:x="' + M + b'"', b'<row r="1"><c r="A1"><v>1</v></c></row>', b'<x:sheetProtection sheet="1"/>'),
+    (b"", b'<row r="1"><c r="A1" xmlns=""><v>5</v></c></row>', b""),
+    (b"", b'<row r="1" xmlns="urn:x"><c r="A1"><v>5</v></c></row>', b""),
+    (b"", b'<c r="A1"><v>1</v></c>', b""),
+    (b' xmlns:x="' + M + b'"', b'<row r="1"><c r="A1"><v>1</v></c><x:c\tr="B1"><x:v>9</x:v></x:c></row>', b""),
+    (b' xmlns:x="' + M + b'"', b'<row r="1"><c r="A1" t="inlineStr"><is><x:t>fake</x:t><t>a</t></is></c></row>', b""),
+    (b"", b'<row r="1"><c r="A1" t="inlineStr"><is><r><rPr><t>fake</t></rPr><t>a</t></r></is></c></row>', b""),
+    (b"", b'<row r="1"><c r="A1" t="str"><v>a\r\nb</v></c><c r="B1"><f>A1&amp;"\r"</f><v>1</v></c></row>', b""),
+]
+
+
+@pytest.mark.parametrize("root, rows, extra", TRICKY_SHEETS)
+def test_tricky_sheets_are_read_like_the_parser(root, rows, extra):
+    data = (b'<worksheet xmlns="' + M + b'"' + root + b"><sheetData>" + rows + b"</sheetData>" + extra
+            + b"</worksheet>")
+    for columns in (None, frozenset({1}), frozenset({1, 28})):
+        sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000, columns)
+        parsed = X._parse_sheet(data, "S", "visible", ["x"], columns)
+        assert (sheet.cells, sheet.protected) == (parsed.cells, parsed.protected)
+
+
+@pytest.mark.parametrize("data", [
+    b'<sst xmlns="' + M + b'" xmlns:x="' + M + b'"><x:si ><x:t>fake</x:t></x:si ><si><t>a</t></si><si><t>b</t></si></sst>',
+    b'<sst xmlns="' + M + b'"><foo xmlns="urn:x"><si><t>fake</t></si></foo><si><t>a</t></si></sst>',
+    b'<sst xmlns="' + M + b'"><si><t>a\r\nb</t></si><si><t>c&#13;d</t></si></sst>',
+])
+def test_tricky_shared_strings_are_read_like_the_parser(data):
+    root = X.ET.fromstring(data)
+    assert X._shared_strings(data, X.Limits()) == [X._text_of(si) for si in root.iter(X._namespace(root) + "si")]

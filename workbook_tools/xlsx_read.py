@@ -279,7 +279,9 @@ def _shared_strings(data: bytes, limits: Limits) -> list[str]:
         raise XlsxError("bảng chuỗi dùng chung quá lớn: có thể là tệp độc hại")
     if count == data.count(b"<si>") and data.count(b"si>") == 2 * count:
         text = data.decode("utf-8")
-        simple = _SIMPLE_STRINGS.findall(text)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        simple = _SIMPLE_STRINGS.findall(text) if _STRINGS_PART.fullmatch(text) else []
         try:
             _well_formed(data, strict=True)  # no comment or CDATA that could hide or fake an item
         except _NotCanonical:
@@ -303,11 +305,10 @@ def _read_sheet(data: bytes, name: str, state: str, strings: list[str], budget: 
     used = data.count(b"<c")
     if used > budget + 10_000:
         raise XlsxError(f"trang '{name}' có quá nhiều ô: có thể là tệp độc hại")
-    if _canonical(data):
-        try:
-            return _scan_sheet(data, name, state, strings, columns), used
-        except _NotCanonical:
-            pass
+    try:
+        return _scan_sheet(data, name, state, strings, columns), used
+    except _NotCanonical:
+        pass
     return _parse_sheet(data, name, state, strings, columns), used
 
 
@@ -322,10 +323,12 @@ _ATTRIBUTE = re.compile(rb'\s+([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|\'([^\']*)
 _CELL_TAIL = (rb'"(?:' + _ATTRIBUTES + rb'(?:(/)>|><v>([^<]*)</v>(</c>)|>(.*?)</c>)|(?=(.)))')
 _SCAN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})' + _CELL_TAIL, re.S)
 _SCAN_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_INNER_ATTRIBUTES = rb'(?:\s+[A-Za-z_:][\w:.-]*\s*=\s*"[^"]*")*\s*'  # of <f>, <t> (else: the parser)
-_SCAN_FORMULA = re.compile(rb"<f" + _INNER_ATTRIBUTES + rb"(?:/>|>([^<]*)</f>)")
+# <f> and <t> hold text, which could swallow the rest of an attribute value holding '>' (see
+# _TAG_REST), so their attributes are read one by one, quoted.
+_TEXT_ATTRIBUTES = rb'(?:\s+[A-Za-z_:][\w:.-]*\s*=\s*(?:"[^"]*"|\'[^\']*\'))*\s*'
+_SCAN_FORMULA = re.compile(rb"<f" + _TEXT_ATTRIBUTES + rb"(?:/>|>([^<]*)</f>)")
 _SCAN_INLINE = re.compile(rb"<is>(.*?)</is>", re.S)
-_SCAN_TEXT = re.compile(rb"<t" + _INNER_ATTRIBUTES + rb"(?:>([^<]*)</t>|/>)")
+_SCAN_TEXT = re.compile(rb"<t" + _TEXT_ATTRIBUTES + rb"(?:>([^<]*)</t>|/>)")
 _TEXT_TAG = re.compile(rb"<t[\s>/]")
 _SCAN_PROTECTION = re.compile(rb"<sheetProtection" + _ATTRIBUTES + rb"/?>")
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
@@ -345,24 +348,47 @@ def _cell_pattern(columns: frozenset[int] | None) -> re.Pattern[bytes]:
 _SIMPLE_STRINGS = re.compile(r"<si><t(?: xml:space=\"preserve\")?>([^<]*)</t></si>|<si><t/></si>")
 
 
-_BODY = re.compile(rb"(?:<f" + _INNER_ATTRIBUTES + rb"(?:/>|>[^<]*</f>))?(?:<v>[^<]*</v>|<v\s*/>)?(?:<is>.*</is>)?",
-                   re.S)
+# The grammar of <sheetData> as the common writers produce it: rows of unprefixed '<c r="A1"'
+# cells whose bodies are an optional formula, an optional value and an optional inline string
+# (plain text runs). Anything else (other elements, prefixes, whitespace inside a cell, a second
+# value ...) sends the sheet to the full parse.
+_ANY_ATTRIBUTES = rb'(?:\s+[A-Za-z_:][\w:.-]*\s*=\s*(?:"[^"]*"|\'[^\']*\'))*\s*'
+# In the grammar the attributes of a tag followed by elements only are '[^<>]*': if an attribute
+# value held '>', the tag would seem to end early and the rest ('..."') could not continue the
+# grammar (which expects '<' there), so the match fails.
+_TAG_REST = rb"(?:\s[^<>]*)?"
+_TEXT_RUN = rb"<t" + _TEXT_ATTRIBUTES + rb"(?:/>|>[^<]*</t>)"
+_RUN_PROPERTIES = rb"<rPr>(?:<[A-Za-z]+" + _TAG_REST + rb"/>)*</rPr>"
+_INLINE = rb"<is>(?:" + _TEXT_RUN + rb"|<r>(?:" + _RUN_PROPERTIES + rb")?" + _TEXT_RUN + rb"</r>)*</is>"
+_CELL_BODY = rb"(?:<f" + _TEXT_ATTRIBUTES + rb"(?:/>|>[^<]*</f>))?(?:<v>[^<]*</v>|<v\s*/>)?(?:" + _INLINE + rb")?"
+_ROW = (rb"(?><row" + _TAG_REST + rb'(?:/>|>(?>\s*<c r="[A-Z]{1,3}[0-9]{1,7}"[^<>]*>(?:(?<=/>)|<v>[^<]*</v></c>|'
+        + _CELL_BODY + rb"</c>))*+\s*</row>))")
+# Atomic groups and possessive repeats: a sheet that does not fit fails in linear time.
+_SHEET_DATA = re.compile(rb"<sheetData" + _TAG_REST + rb"(?:/>|>(?:\s*" + _ROW + rb")*+\s*</sheetData>)")
+_BODY = re.compile(_CELL_BODY)
+_STRINGS_PART = re.compile(r"\ufeff?(?:<\?xml[^>]*\?>)?\s*<sst" + _ANY_ATTRIBUTES.decode("ascii")
+                           + r'>(?:<si><t(?: xml:space="preserve")?>[^<]*</t></si>|<si><t/></si>)*</sst>\s*')
 
 
-# A cell tag the scanner would not see: '<c>', '<c/>', '<c' then a newline or tab, or a
-# reference that is not plain 'A1' style (entities, '$', lower case, spaces).
-_ODD_CELL = re.compile(rb'<c(?:[>/\n\t\r]| r="(?![A-Z]{1,3}[0-9]{1,7}"))')
+def _sheet_data_span(data: bytes) -> tuple[int, int] | None:
+    """Where the one <sheetData> is, when it follows the common writers' grammar (else None).
+
+    Cells are read only there, by both readers, as by Excel. Comments, processing instructions
+    and CDATA are found by expat while the scanner checks the sheet is well formed (see
+    ``_scan_sheet``); a DTD was refused before.
+    """
+    start = data.find(b"<sheetData")
+    found = _SHEET_DATA.match(data, start) if start >= 0 else None
+    if found is None or data.find(b"<sheetData", found.end()) >= 0:
+        return None
+    if data.find(b"xmlns", start, found.end()) >= 0:
+        return None  # no namespace may be redefined inside the cells
+    return start, found.end()
 
 
 def _canonical(data: bytes) -> bool:
-    """Whether every cell tag is an unprefixed '<c r="A1"' (what the common writers produce).
-
-    Comments, processing instructions and CDATA are found by expat while the scanner checks
-    the sheet is well formed (see ``_scan_sheet``); a DTD was refused before.
-    """
-    cells = data.count(b'<c r="')
-    return (cells > 0 and data.count(b"<c ") == cells and _ODD_CELL.search(data) is None
-            and b":c " not in data)
+    """Whether the scanner may read this sheet (see ``_sheet_data_span``)."""
+    return _sheet_data_span(data) is not None
 
 
 def _well_formed(data: bytes, strict: bool = False) -> None:
@@ -386,6 +412,8 @@ def _odd_markup(*_: object) -> None:
 
 def _unescape(raw: bytes) -> str:
     text = raw.decode("utf-8")
+    if "\r" in text:  # line ends are normalised by XML parsers (before references are replaced)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "&" not in text:
         return text
     return _unescape_text(text)
@@ -414,18 +442,30 @@ def _kind(attrs: bytes) -> str:
     return kind
 
 
-def _protected(data: bytes) -> bool:
-    found = _SCAN_PROTECTION.search(data)
-    return found is not None and _attributes(found[1]).get(b"sheet") in (b"1", b"true")
+def _protected(data: bytes, after: int) -> bool:
+    """The sheet="1" flag of the <sheetProtection> that follows <sheetData> (never one in <extLst>)."""
+    end = data.find(b"<extLst", after)
+    found = _SCAN_PROTECTION.search(data, after, len(data) if end < 0 else end)
+    if found is None:
+        if data.find(b"sheetProtection", after) >= 0:
+            raise _NotCanonical  # a prefixed or odd element, or one in <extLst>: the parser decides
+        return False
+    attributes = _attributes(found[1])
+    if any(b"&" in v or b"xmlns" in k for k, v in attributes.items()):
+        raise _NotCanonical
+    return attributes.get(b"sheet") in (b"1", b"true")
 
 
 def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
                 columns: frozenset[int] | None) -> Sheet:
+    span = _sheet_data_span(data)
+    if span is None:
+        raise _NotCanonical
     _well_formed(data, strict=True)
-    sheet = Sheet(name=name, state=state, protected=_protected(data))
+    sheet = Sheet(name=name, state=state, protected=_protected(data, span[1]))
     cells = sheet.cells
     make = tuple.__new__
-    for letters, digits, attrs, slash, value, simple, body, odd in _cell_pattern(columns).findall(data):
+    for letters, digits, attrs, slash, value, simple, body, odd in _cell_pattern(columns).findall(data, *span):
         if odd:
             raise _NotCanonical
         col = letters[0] - 64 if len(letters) == 1 else _col_index(letters.decode("ascii"))
@@ -455,7 +495,7 @@ def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
 
 def _general_cell(row: int, col: int, kind: str, body: bytes, strings: list[str]) -> Cell:
     """A cell whose body is more than a bare value: a formula, an inline string, an empty <v/>."""
-    if not _BODY.fullmatch(body) or b"<rPh" in body:
+    if not _BODY.fullmatch(body):
         raise _NotCanonical
     formula = None
     if b"<f" in body:
@@ -500,7 +540,8 @@ def _parse_sheet(data: bytes, name: str, state: str, strings: list[str],
                   protected=protection is not None and protection.get("sheet") in ("1", "true"))
     cells = sheet.cells
     row = 0
-    for row_node in root.iter(ns + "row"):
+    sheet_data = root.find(ns + "sheetData")
+    for row_node in sheet_data.iterfind(ns + "row") if sheet_data is not None else ():
         row = int(row_node.get("r") or row + 1)
         col = 0
         for node in row_node:
