@@ -289,7 +289,7 @@ def _shared_strings(data: bytes, limits: Limits) -> list[str]:
         if len(simple) == count:  # every item is a plain, unprefixed <si><t>text</t></si>
             return [_unescape_text(item) if "&" in item else item for item in simple] if "&" in text else simple
     root = ET.fromstring(data)
-    return [_text_of(si) for si in root.iter(_namespace(root) + "si")]
+    return [_text_of(si) for si in root.iterfind(_namespace(root) + "si")]  # items are children of <sst>
 
 
 def _read_sheet(data: bytes, name: str, state: str, strings: list[str], budget: int,
