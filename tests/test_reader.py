@@ -18,7 +18,7 @@ def assert_scanner_agrees(data: bytes) -> int:
     scanned = 0
     for name in book.order:
         xml = book._xml[name]
-        if not X._canonical(xml):
+        if X._sheet_data_span(xml) is None:
             continue
         fast = X._scan_sheet(xml, name, "", strings, None)
         full = X._parse_sheet(xml, name, "", strings, None)

@@ -277,17 +277,13 @@ def _shared_strings(data: bytes, limits: Limits) -> list[str]:
     count = data.count(b"<si")
     if count > limits.max_strings:
         raise XlsxError("bảng chuỗi dùng chung quá lớn: có thể là tệp độc hại")
-    if count == data.count(b"<si>") and data.count(b"si>") == 2 * count:
-        text = data.decode("utf-8")
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        simple = _SIMPLE_STRINGS.findall(text) if _STRINGS_PART.fullmatch(text) else []
-        try:
-            _well_formed(data, strict=True)  # no comment or CDATA that could hide or fake an item
-        except _NotCanonical:
-            simple = []
-        if len(simple) == count:  # every item is a plain, unprefixed <si><t>text</t></si>
-            return [_unescape_text(item) if "&" in item else item for item in simple] if "&" in text else simple
+    text = data.decode("utf-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _STRINGS_PART.fullmatch(text):  # every item is a plain, unprefixed <si><t>text</t></si>
+        _well_formed(data)
+        simple = _SIMPLE_STRINGS.findall(text)
+        return [_unescape_text(item) if "&" in item else item for item in simple] if "&" in text else simple
     root = ET.fromstring(data)
     return [_text_of(si) for si in root.iterfind(_namespace(root) + "si")]  # items are children of <sst>
 
@@ -316,7 +312,9 @@ class _NotCanonical(Exception):
     """A cell the scanner does not fully understand: parse the sheet as XML instead."""
 
 
-_ATTRIBUTES = rb'((?:\s+[A-Za-z_:][\w:.-]*\s*=\s*(?:"[^"]*"|\'[^\']*\'))*)\s*'
+_ATTRIBUTE_LIST = rb'(?:\s+[A-Za-z_:][\w:.-]*\s*=\s*(?:"[^"]*"|\'[^\']*\'))*'  # quoted values, one by one
+_ATTRIBUTES = rb"(" + _ATTRIBUTE_LIST + rb")\s*"  # captured
+_QUOTED_ATTRIBUTES = _ATTRIBUTE_LIST + rb"\s*"
 _ATTRIBUTE = re.compile(rb'\s+([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 # After '<c r="A12"' either a cell the scanner reads (self-closing, a bare <v>, or another body),
 # or an odd cell (marked by the last group, one byte of lookahead) that sends the sheet to the parser.
@@ -325,11 +323,10 @@ _SCAN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})' + _CELL_TAIL, re.S)
 _SCAN_VALUE = re.compile(rb"<v>([^<]*)</v>")
 # <f> and <t> hold text, which could swallow the rest of an attribute value holding '>' (see
 # _TAG_REST), so their attributes are read one by one, quoted.
-_TEXT_ATTRIBUTES = rb'(?:\s+[A-Za-z_:][\w:.-]*\s*=\s*(?:"[^"]*"|\'[^\']*\'))*\s*'
+_TEXT_ATTRIBUTES = _QUOTED_ATTRIBUTES
 _SCAN_FORMULA = re.compile(rb"<f" + _TEXT_ATTRIBUTES + rb"(?:/>|>([^<]*)</f>)")
 _SCAN_INLINE = re.compile(rb"<is>(.*?)</is>", re.S)
 _SCAN_TEXT = re.compile(rb"<t" + _TEXT_ATTRIBUTES + rb"(?:>([^<]*)</t>|/>)")
-_TEXT_TAG = re.compile(rb"<t[\s>/]")
 _SCAN_PROTECTION = re.compile(rb"<sheetProtection" + _ATTRIBUTES + rb"/?>")
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -345,14 +342,14 @@ def _cell_pattern(columns: frozenset[int] | None) -> re.Pattern[bytes]:
     return re.compile(rb'<c r="(' + letters + rb')([0-9]{1,7})' + _CELL_TAIL, re.S)
 
 
-_SIMPLE_STRINGS = re.compile(r"<si><t(?: xml:space=\"preserve\")?>([^<]*)</t></si>|<si><t/></si>")
+_STRING_ITEM = r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si><t/></si>'
+_SIMPLE_STRINGS = re.compile(_STRING_ITEM)
 
 
 # The grammar of <sheetData> as the common writers produce it: rows of unprefixed '<c r="A1"'
 # cells whose bodies are an optional formula, an optional value and an optional inline string
 # (plain text runs). Anything else (other elements, prefixes, whitespace inside a cell, a second
 # value ...) sends the sheet to the full parse.
-_ANY_ATTRIBUTES = rb'(?:\s+[A-Za-z_:][\w:.-]*\s*=\s*(?:"[^"]*"|\'[^\']*\'))*\s*'
 # In the grammar the attributes of a tag followed by elements only are '[^<>]*': if an attribute
 # value held '>', the tag would seem to end early and the rest ('..."') could not continue the
 # grammar (which expects '<' there), so the match fails.
@@ -365,9 +362,8 @@ _ROW = (rb"(?><row" + _TAG_REST + rb'(?:/>|>(?>\s*<c r="[A-Z]{1,3}[0-9]{1,7}"[^<
         + _CELL_BODY + rb"</c>))*+\s*</row>))")
 # Atomic groups and possessive repeats: a sheet that does not fit fails in linear time.
 _SHEET_DATA = re.compile(rb"<sheetData" + _TAG_REST + rb"(?:/>|>(?:\s*" + _ROW + rb")*+\s*</sheetData>)")
-_BODY = re.compile(_CELL_BODY)
-_STRINGS_PART = re.compile(r"\ufeff?(?:<\?xml[^>]*\?>)?\s*<sst" + _ANY_ATTRIBUTES.decode("ascii")
-                           + r'>(?:<si><t(?: xml:space="preserve")?>[^<]*</t></si>|<si><t/></si>)*</sst>\s*')
+_STRINGS_PART = re.compile(r"\ufeff?(?:<\?xml[^>]*\?>)?\s*<sst" + _QUOTED_ATTRIBUTES.decode("ascii")
+                           + r">(?:" + _STRING_ITEM + r")*</sst>\s*")
 
 
 def _sheet_data_span(data: bytes) -> tuple[int, int] | None:
@@ -384,11 +380,6 @@ def _sheet_data_span(data: bytes) -> tuple[int, int] | None:
     if data.find(b"xmlns", start, found.end()) >= 0:
         return None  # no namespace may be redefined inside the cells
     return start, found.end()
-
-
-def _canonical(data: bytes) -> bool:
-    """Whether the scanner may read this sheet (see ``_sheet_data_span``)."""
-    return _sheet_data_span(data) is not None
 
 
 def _well_formed(data: bytes, strict: bool = False) -> None:
@@ -494,9 +485,10 @@ def _scan_sheet(data: bytes, name: str, state: str, strings: list[str],
 
 
 def _general_cell(row: int, col: int, kind: str, body: bytes, strings: list[str]) -> Cell:
-    """A cell whose body is more than a bare value: a formula, an inline string, an empty <v/>."""
-    if not _BODY.fullmatch(body):
-        raise _NotCanonical
+    """A cell whose body is more than a bare value: a formula, an inline string, an empty <v/>.
+
+    The body already fits the <sheetData> grammar (``_CELL_BODY``).
+    """
     formula = None
     if b"<f" in body:
         formula_match = _SCAN_FORMULA.search(body)
@@ -504,8 +496,6 @@ def _general_cell(row: int, col: int, kind: str, body: bytes, strings: list[str]
     if kind == "inlineStr":
         inline = _SCAN_INLINE.search(body)
         runs = _SCAN_TEXT.findall(inline[1]) if inline else []
-        if inline and len(runs) != len(_TEXT_TAG.findall(inline[1])):
-            raise _NotCanonical  # a <t> whose attributes the scanner does not read
         return Cell(row, col, "".join(_unescape(run) for run in runs), formula, "s")
     value = _SCAN_VALUE.search(body)
     raw = value[1] if value else b""
