@@ -253,6 +253,18 @@ def test_summary_workbook(collected, campaign, inbox):
     assert any("tổng hợp lúc" in t for t in texts)
     assert book["Tổng hợp"].page_setup.orientation == "landscape"
     assert book["Tổng hợp"].page_setup.paperSize == 9
+    header = next(c.row for row in overview.iter_rows() for c in row if c.value == "STT")
+    merged = {str(r) for r in overview.merged_cells.ranges}
+    top = {c.value: c.column_letter for c in overview[header] if c.value}
+    assert list(top) == ["STT", "Mã", "Đơn vị", "Tình trạng", "QCDC", "DVCQ", "Nộp muộn", "Tệp được dùng",
+                         "Cần sửa"]
+    for label in ("STT", "Mã", "Đơn vị", "Tình trạng", "Nộp muộn", "Tệp được dùng", "Cần sửa"):
+        assert f"{top[label]}{header}:{top[label]}{header + 1}" in merged
+    assert any(r.startswith(f"{top['QCDC']}{header}:") and r.endswith(str(header)) for r in merged)
+    assert overview.cell(header + 1, overview[f"{top['QCDC']}1"].column).value == "Tổng điểm"
+    assert overview.row_dimensions[header + 1].height == 45
+    with zipfile.ZipFile(out / "tong-hop.xlsx") as archive:  # rows streamed to disk: inline strings
+        assert "xl/sharedStrings.xml" not in archive.namelist()
     assert len(book["Biểu đồ"]._charts) == 2
     issues = book["Lỗi cần xử lý"]
     all_values = [c.value for row in issues.iter_rows() for c in row]

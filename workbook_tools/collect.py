@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import Counter
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from workbook_tools.campaign import Campaign, load_campaign
-from workbook_tools.compact import CompactMap, aligned
+from workbook_tools.compact import EMPTY, CompactMap, aligned, share
 from workbook_tools.fileio import StagedOutputs, inert, write_csv_to, write_inert_rows_to
 from workbook_tools.inbox import CANDIDATE, FoundFile, read_candidate, scan_inbox
 from workbook_tools.merge import (
@@ -88,6 +89,17 @@ class Collection:
                 errors.setdefault(row.unit_code, []).append(row.problem)
         return errors
 
+    @functools.cached_property
+    def ranked(self) -> Counter[tuple[str, str]]:
+        """Units ranked (valid, with a total) per (form id, group id), and per (form id, '') overall."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for outcome in self.units:
+            for form in outcome.forms:
+                if form.total is not None:
+                    counts[(form.form_id, outcome.unit.group)] += 1
+                    counts[(form.form_id, "")] += 1
+        return counts
+
     @property
     def has_errors(self) -> bool:
         """Any counted or rejected file has an error."""
@@ -140,7 +152,7 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
     found = scan_inbox(inbox, campaign.limits.max_file_bytes)
     candidates = [f for f in found if f.kind == CANDIDATE]
     results = ordered_map(_check_job, (campaign, key), candidates, progress)
-    checked = {item.rel: compact_submission(campaign, result) for item, result in zip(candidates, results)}
+    checked = {item.rel: compact_submission(campaign, result, item.path) for item, result in zip(candidates, results)}
     outcomes = judge_files(campaign, found, checked)
     review = read_review(campaign, review_path, key) if review_path else None
     units = merge_units(campaign, outcomes, review)
@@ -170,19 +182,31 @@ def review_issues(campaign: Campaign, review: Review, units: tuple[UnitOutcome, 
     return tuple(rows)
 
 
-def compact_submission(campaign: Campaign, submission: Submission) -> Submission:
-    """The same submission in less memory: shared keys and values, identity cut to what is used."""
+def compact_submission(campaign: Campaign, submission: Submission, path: Path | None = None) -> Submission:
+    """The same submission in less memory: values coded against shared tables, repeated texts
+    shared with the campaign's, identity cut to what merging uses (unit code and file id)."""
     from dataclasses import replace
 
     forms = []
     for form in submission.forms:
         spec = campaign.form(form.form_id)
         keys = _form_keys(spec)
-        forms.append(replace(form, scores=CompactMap(keys, form.scores) if form.scores else {},
-                             figures=CompactMap(keys, form.figures) if form.figures else {},
-                             notes=form.notes or {}))
-    identity = {k: submission.identity[k] for k in ("unit_code", "file_id") if k in submission.identity}
-    return replace(submission, forms=tuple(forms), identity=identity)
+        forms.append(replace(form, form_id=spec.id, sheet=_shared_text(form.sheet),
+                             classification=_shared_text(form.classification), total=share(form.total),
+                             scores=CompactMap(keys, form.scores) if form.scores else EMPTY,
+                             figures=CompactMap(keys, form.figures) if form.figures else EMPTY,
+                             notes=CompactMap(keys, form.notes) if form.notes else EMPTY))
+    unit = campaign.units_by_code.get(submission.unit_code or "")
+    return replace(submission, path=path or submission.path, forms=tuple(forms), identity=EMPTY,
+                   unit_code=unit.code if unit else submission.unit_code)
+
+
+def _shared_text(text: str | None) -> str | None:
+    """One object for a short text that repeats across units (sheet names, classifications)."""
+    return None if text is None else _TEXTS.setdefault(text, text)
+
+
+_TEXTS: dict[str, str] = {}
 
 
 @functools.lru_cache(maxsize=32)

@@ -143,9 +143,8 @@ def _verdict(collection: Collection, outcome: UnitOutcome, spec: CriteriaSpec, f
     if form.status != VALID or form.total is None:
         return f"Chưa xếp loại {spec.short_name}: hồ sơ còn lỗi cần bổ sung (xem danh sách lỗi đã gửi kèm)."
     group = collection.campaign.group(outcome.unit.group)
-    in_group = sum(1 for u in collection.units if u.unit.group == outcome.unit.group
-                   and u.form(spec.id) is not None and u.form(spec.id).total is not None)
-    overall = sum(1 for u in collection.units if u.form(spec.id) is not None and u.form(spec.id).total is not None)
+    in_group = collection.ranked[(spec.id, outcome.unit.group)]
+    overall = collection.ranked[(spec.id, "")]
     return (f"Tổng điểm sau kiểm tra: {format_points(form.total)} điểm; xếp loại: {form.classification}; "
             f"xếp thứ {form.rank_in_group}/{in_group} trong {group.label}, thứ {form.rank_overall}/{overall} "
             f"toàn {collection.campaign.district}.")

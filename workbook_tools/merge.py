@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from decimal import Decimal
 
 from workbook_tools.campaign import Campaign, Unit
+from workbook_tools.compact import EMPTY, empty
 from workbook_tools.inbox import FoundFile
 from workbook_tools.problems import ERROR, Problem, make_problem
 from workbook_tools.scoring import round2
@@ -56,9 +58,9 @@ class FormOutcome:
     errors: tuple[Problem, ...]
     rank_in_group: int | None = None
     rank_overall: int | None = None
-    team: dict[str, Decimal] = field(default_factory=dict)    # the inspection team's scores
-    reasons: dict[str, str] = field(default_factory=dict)     # the team's reasons
-    final: dict[str, Decimal] = field(default_factory=dict)   # the score that counts, per row
+    team: Mapping[str, Decimal] = field(default_factory=empty)    # the inspection team's scores
+    reasons: Mapping[str, str] = field(default_factory=empty)     # the team's reasons
+    final: Mapping[str, Decimal] = field(default_factory=empty)   # the score that counts, per row
     reviewed: bool = False  # a review workbook covered this form
     final_total: Decimal | None = None
     final_class: str | None = None
@@ -210,8 +212,8 @@ def apply_review(campaign: Campaign, unit: Unit, spec: CriteriaSpec, outcome: Fo
     """The final scores of a form under the campaign's review rule (see ``Campaign.review_rule``)."""
     team = review.team(unit.code, spec.id) if review.usable else None
     own = outcome.result.scores
-    scores = dict(team.scores) if team else {}
-    reasons = dict(team.reasons) if team else {}
+    scores = dict(team.scores) if team else EMPTY
+    reasons = dict(team.reasons) if team else EMPTY
     unit_errors = tuple(p for code, p in review.problems if code == unit.code and p.severity == ERROR)
     if campaign.review_rule == "team_required":
         final = scores

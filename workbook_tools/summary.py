@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools import review_analysis
 from workbook_tools.collect import Collection
+from workbook_tools.compact import share
 from workbook_tools.indicators import IndicatorSpec
 from workbook_tools.layout import text_height
 from workbook_tools.merge import (
@@ -42,7 +43,7 @@ from workbook_tools.styles import FONT, HEADER_FILL, SECTION_FILL
 
 STATUS_TEXT = {VALID: "Hợp lệ", INVALID: "Có lỗi", MISSING: "Chưa nộp"}
 VERDICT_TEXT = {USED: "Dùng", SUPERSEDED: "Bị thay thế", REJECTED: "Bị loại", "ignored": "Bỏ qua"}
-OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
            "default_format_properties": {"font_name": FONT, "font_size": 11}}
 MARGINS = {"left": 0.59, "right": 0.39, "top": 0.59, "bottom": 0.59}
 BAND_COLOURS = ("#C00000", "#ED7D31", "#7F7F7F", "#548235")
@@ -193,16 +194,7 @@ def _overview(ws: Worksheet, fm: _Formats, collection: Collection, scored: list[
         row += 1
     row += 1
     header = row
-    for col, label in enumerate(("STT", "Mã", "Đơn vị", "Tình trạng")):
-        ws.merge_range(header, col, header + 1, col, label, fm.header)
-    col = 4
-    for spec in scored:
-        ws.merge_range(header, col, header, col + per_form - 1, spec.short_name, fm.header)
-        for offset, (label, _) in enumerate(columns):
-            ws.write_string(header + 1, col + offset, label, fm.header)
-        col += per_form
-    for offset, label in enumerate(("Nộp muộn", "Tệp được dùng", "Cần sửa")):
-        ws.merge_range(header, col + offset, header + 1, col + offset, label, fm.header)
+    _overview_header(ws, fm, header, scored, columns)
     row = header + 2
     first_form = scored[0].id if scored else None
     number = 0
@@ -220,9 +212,36 @@ def _overview(ws: Worksheet, fm: _Formats, collection: Collection, scored: list[
     ws.freeze_panes(header + 2, 3)
     for index, width in enumerate(_overview_widths(collection, scored)):
         ws.set_column(index, index, width)
-    ws.set_row(header + 1, 45)
     row = _counts(ws, fm, row + 1, collection, scored)
     _page(ws, header + 1, last_col, row)
+
+
+def _overview_header(ws: Worksheet, fm: _Formats, header: int, scored: list[CriteriaSpec],
+                     columns: list[tuple[str, float]]) -> None:
+    """The two header rows, written row by row (the workbook streams rows to disk)."""
+    down = [(0, "STT"), (1, "Mã"), (2, "Đơn vị"), (3, "Tình trạng")]
+    col = 4
+    for spec in scored:
+        ws.merge_range(header, col, header, col + len(columns) - 1, spec.short_name, fm.header)
+        col += len(columns)
+    down += [(col + offset, label) for offset, label in enumerate(("Nộp muộn", "Tệp được dùng", "Cần sửa"))]
+    for col, label in down:
+        ws.write_string(header, col, label, fm.header)
+    ws.set_row(header + 1, 45)
+    for col, label in down:
+        _merge_down(ws, header, col, fm.header)
+    col = 4
+    for _ in scored:
+        for offset, (label, _width) in enumerate(columns):
+            ws.write_string(header + 1, col + offset, label, fm.header)
+        col += len(columns)
+
+
+def _merge_down(ws: Worksheet, row: int, col: int, fmt) -> None:
+    """Merge (row, col) with the cell below it, already written above: in constant-memory mode
+    ``merge_range`` cannot go back to a row once the next row is started."""
+    ws.merge.append([row, col, row + 1, col])
+    ws.write_blank(row + 1, col, None, fmt)
 
 
 def _review_note(collection: Collection) -> str:
@@ -324,11 +343,12 @@ def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaS
     ws.set_row(header, 120)
     row = header + 1
     scores = [u.form(spec.id).final for u in every]  # the unit's own, or after the team's review
-    subtotals = [section_totals(spec, s) for s in scores]
+    sections = {s.id: i for i, s in enumerate(n for n, _ in walk(spec.sections) if isinstance(n, Section))}
+    subtotals = [_shared_subtotals(spec, s, sections) for s in scores]
     ratio_rows = []
     for node, depth in walk(spec.sections):
         is_section = isinstance(node, Section)
-        values = [t[node.id] for t in subtotals] if is_section else [s.get(node.id) for s in scores]
+        values = [t[sections[node.id]] for t in subtotals] if is_section else [s.get(node.id) for s in scores]
         ws.write_string(row, 0, node.stt, fm.section_number if is_section else fm.center)
         ws.write_string(row, 1, ("   " * depth) + node.text, fm.section if is_section else fm.wrap)
         _fit(ws, row, [(("   " * depth) + node.text, 46)], bold=is_section)
@@ -368,6 +388,12 @@ def _detail(ws: Worksheet, fm: _Formats, collection: Collection, spec: CriteriaS
     ws.set_column(first_unit, last_col, 6.5)
     ws.freeze_panes(header + 1, 3)
     _page(ws, header, last_col, row)
+
+
+def _shared_subtotals(spec: CriteriaSpec, scores, sections: dict[str, int]) -> tuple[Decimal, ...]:
+    """One unit's section subtotals in ``sections`` order, as shared objects (10,000 units fit)."""
+    totals = section_totals(spec, scores)
+    return tuple(share(totals[section_id]) for section_id in sections)
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
