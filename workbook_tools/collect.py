@@ -152,7 +152,7 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
     found = scan_inbox(inbox, campaign.limits.max_file_bytes)
     candidates = [f for f in found if f.kind == CANDIDATE]
     results = ordered_map(_check_job, (campaign, key), candidates, progress)
-    checked = {item.rel: compact_submission(campaign, result, item.path) for item, result in zip(candidates, results)}
+    checked = {item.rel: compact_submission(campaign, result) for item, result in zip(candidates, results)}
     outcomes = judge_files(campaign, found, checked)
     review = read_review(campaign, review_path, key) if review_path else None
     units = merge_units(campaign, outcomes, review)
@@ -182,9 +182,10 @@ def review_issues(campaign: Campaign, review: Review, units: tuple[UnitOutcome, 
     return tuple(rows)
 
 
-def compact_submission(campaign: Campaign, submission: Submission, path: Path | None = None) -> Submission:
+def compact_submission(campaign: Campaign, submission: Submission) -> Submission:
     """The same submission in less memory: values coded against shared tables, repeated texts
-    shared with the campaign's, identity cut to what merging uses (unit code and file id)."""
+    shared with the campaign's, identity cut to what merging uses (unit code and file id), no
+    path (the inbox entry has it)."""
     from dataclasses import replace
 
     forms = []
@@ -197,16 +198,16 @@ def compact_submission(campaign: Campaign, submission: Submission, path: Path | 
                              figures=CompactMap(keys, form.figures) if form.figures else EMPTY,
                              notes=CompactMap(keys, form.notes) if form.notes else EMPTY))
     unit = campaign.units_by_code.get(submission.unit_code or "")
-    return replace(submission, path=path or submission.path, forms=tuple(forms), identity=EMPTY,
+    return replace(submission, path=None, forms=tuple(forms), identity=EMPTY,
                    unit_code=unit.code if unit else submission.unit_code)
+
+
+_TEXTS: dict[str, str] = {}
 
 
 def _shared_text(text: str | None) -> str | None:
     """One object for a short text that repeats across units (sheet names, classifications)."""
     return None if text is None else _TEXTS.setdefault(text, text)
-
-
-_TEXTS: dict[str, str] = {}
 
 
 @functools.lru_cache(maxsize=32)

@@ -34,13 +34,18 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 class FoundFile:
     """One entry of the inbox, before its content is checked."""
 
-    path: Path
+    location: str       # the path as the system gives it (a string: 10,000 Path objects weigh 4 MB)
     rel: str            # path relative to the inbox, '/'-separated, NFC
     kind: str           # CANDIDATE, IGNORED or REJECTED
     reason: str         # why IGNORED or REJECTED (Vietnamese)
     sha256: str         # empty when the file could not be read
     size: int
     mtime: dt.datetime | None
+
+    @property
+    def path(self) -> Path:
+        """Where the file is."""
+        return Path(self.location)
 
 
 def scan_inbox(inbox: Path, max_bytes: int = 20_000_000) -> list[FoundFile]:
@@ -79,7 +84,7 @@ def _folder(inbox: Path, path: Path) -> FoundFile:
     readable = os.access(path, os.R_OK | os.X_OK)
     reason = ("là thư mục (có tên giống tệp bảng tính), không phải tệp; các tệp bên trong vẫn được đọc"
               if readable else "thư mục không mở được (không có quyền đọc)")
-    return FoundFile(path, rel + "/", REJECTED, reason, "", 0, None)
+    return FoundFile(os.fspath(path), rel + "/", REJECTED, reason, "", 0, None)
 
 
 def _classify(inbox: Path, path: Path, max_bytes: int) -> FoundFile:
@@ -88,9 +93,9 @@ def _classify(inbox: Path, path: Path, max_bytes: int) -> FoundFile:
     try:
         info = path.lstat()
     except OSError as exc:
-        return FoundFile(path, rel, REJECTED, f"không đọc được tệp ({exc.strerror})", "", 0, None)
+        return FoundFile(os.fspath(path), rel, REJECTED, f"không đọc được tệp ({exc.strerror})", "", 0, None)
     mtime = dt.datetime.fromtimestamp(info.st_mtime, tz=dt.timezone.utc)
-    base = dict(path=path, rel=rel, size=info.st_size, mtime=mtime)
+    base = dict(location=os.fspath(path), rel=rel, size=info.st_size, mtime=mtime)
     if stat.S_ISLNK(info.st_mode):
         return FoundFile(**base, kind=REJECTED, sha256="",
                          reason="là liên kết tắt (symlink), không phải tệp thật: không mở theo liên kết")
@@ -168,7 +173,7 @@ def _hash_or_empty(path: Path) -> str:
         return ""
 
 
-def open_no_follow(path: Path):
+def open_no_follow(path: Path | str):
     """Open a file for reading without following a symbolic link (where the OS allows)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     return os.fdopen(os.open(path, flags), "rb")
@@ -176,6 +181,6 @@ def open_no_follow(path: Path):
 
 def read_candidate(found: FoundFile) -> bytes | None:
     """The file's bytes if they still hash to what the scan saw, else None (changed meanwhile)."""
-    with open_no_follow(found.path) as handle:
+    with open_no_follow(found.location) as handle:
         data = handle.read(found.size + 1)
     return data if hashlib.sha256(data).hexdigest() == found.sha256 else None

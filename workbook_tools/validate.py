@@ -59,7 +59,7 @@ class FormResult:
 class Submission:
     """One returned file, checked."""
 
-    path: Path
+    path: Path | None  # None once collected (see ``collect.compact_submission``)
     unit_code: str | None
     file_id: str | None
     identity: dict[str, str]
