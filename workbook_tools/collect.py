@@ -286,9 +286,17 @@ def units_rows(collection: Collection):
             }
 
 
-def score_rows(collection: Collection):
-    """scores.csv rows as mappings (for the year-over-year comparison)."""
-    return (dict(zip(SCORES_COLUMNS, row)) for row in score_tuples(collection))
+def current_results(collection: Collection):
+    """This run as ``results.Results`` (units.csv rows, and the scores that counted), to compare
+    with last year's."""
+    from workbook_tools.results import results_from_rows
+
+    current = results_from_rows(Path("."), units_rows(collection), (), ())
+    for outcome in collection.units:
+        for form in outcome.forms:
+            if form.result is not None and form.final:
+                current.scores[(outcome.unit.code, form.form_id)] = form.final
+    return current
 
 
 def score_tuples(collection: Collection):
@@ -304,11 +312,6 @@ def score_tuples(collection: Collection):
             own, team = aligned(form.result.scores, keys), aligned(form.team, keys)
             for fixed, self_score, team_score in zip(_criterion_cells(spec), own, team):
                 yield (code, *fixed, number_text(self_score), number_text(team_score))
-
-
-def indicator_rows(collection: Collection):
-    """indicators.csv rows as mappings (for the year-over-year comparison)."""
-    return (dict(zip(INDICATORS_COLUMNS, row)) for row in indicator_tuples(collection))
 
 
 def indicator_tuples(collection: Collection):

@@ -181,7 +181,7 @@ class _Writer:
     def _figures(self, ids: list[str]) -> None:
         for indicator_id in ids:
             indicator = self.indicators[indicator_id]
-            reported = [(u, self.current.figures.get((u.code, indicator_id))) for u in self._figure_units()]
+            reported = [(u, self.current.figure(u.code, indicator_id)) for u in self._figure_units()]
             reported = [(u, v) for u, v in reported if v is not None]
             if not reported:
                 self.placeholder(f"không đơn vị nào báo cáo '{indicator.label}'", missing=True)

@@ -8,10 +8,13 @@ year, gone since last year, renamed) are listed, never dropped.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 from pathlib import Path
 
+from workbook_tools.compact import EMPTY, CompactMap, share
 from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.scoring import round2
 from workbook_tools.spec import CriteriaSpec, Section
@@ -38,12 +41,12 @@ class UnitRow:
 
 @dataclass
 class Results:
-    """One year's collected results."""
+    """One year's collected results (per-unit scores and figures kept compact: 10,000 units fit)."""
 
     folder: Path
     units: list[UnitRow] = field(default_factory=list)
-    scores: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)  # (unit, form, criterion)
-    figures: dict[tuple[str, str], str] = field(default_factory=dict)          # (unit, indicator) -> text
+    scores: dict[tuple[str, str], Mapping[str, Decimal]] = field(default_factory=dict)  # (unit, form) -> row
+    figures: dict[str, Mapping[str, str]] = field(default_factory=dict)  # unit -> indicator -> text
 
     def rows(self, form_id: str) -> list[UnitRow]:
         """units.csv rows of one form, in file (roster) order."""
@@ -52,6 +55,14 @@ class Results:
     def names(self) -> dict[str, str]:
         """Unit code -> name."""
         return {u.code: u.name for u in self.units}
+
+    def score(self, unit_code: str, form_id: str, criterion_id: str) -> Decimal | None:
+        """The score that counted (the team's, else the unit's own), or None."""
+        return self.scores.get((unit_code, form_id), EMPTY).get(criterion_id)
+
+    def figure(self, unit_code: str, indicator_id: str) -> str | None:
+        """A figure as written in indicators.csv, or None when blank."""
+        return self.figures.get(unit_code, EMPTY).get(indicator_id)
 
 
 def read_results(folder: Path | str) -> Results:
@@ -67,31 +78,56 @@ def read_results(folder: Path | str) -> Results:
 def results_from_rows(folder: Path, units, scores, indicators) -> Results:
     """Results from rows shaped like the CSV contracts (read back, or just computed)."""
     results = Results(folder)
-    units = ({k: "" if v is None else str(v) for k, v in row.items()} for row in units)
-    scores = ({k: "" if v is None else str(v) for k, v in row.items()} for row in scores)
-    indicators = ({k: "" if v is None else str(v) for k, v in row.items()} for row in indicators)
-    for row in units:
+    for row in map(_texts, units):
         results.units.append(UnitRow(
             code=row["unit_code"], name=row["unit_name"], group=row["group"], form_id=row["form_id"],
             status=row["status"], total=_decimal(row["total"]), classification=row["classification"],
             rank_in_group=_int(row["rank_in_group"]), rank_overall=_int(row["rank_overall"]),
             late=row["late"], file=row["file"]))
-    for row in scores:
-        value = _decimal(row["team_score"]) if row["team_score"] else _decimal(row["self_score"])
-        if value is not None:
-            results.scores[(row["unit_code"], row["form_id"], row["criterion_id"])] = value
-    for row in indicators:
-        if row["value"] != "":
-            results.figures[(row["unit_code"], row["indicator_id"])] = row["value"]
+    store = _CompactStore()
+    for (code, form_id), rows in groupby(scores, lambda r: (r["unit_code"], r["form_id"])):
+        values = {r["criterion_id"]: share(_decimal(r["team_score"] or r["self_score"])) for r in rows}
+        store.put(results.scores, (code, form_id), values, form_id)
+    texts: dict[str, str] = {}
+    for code, rows in groupby(indicators, lambda r: r["unit_code"]):
+        values = {r["indicator_id"]: texts.setdefault(r["value"], r["value"]) for r in rows}
+        store.put(results.figures, code, values, "")
     return results
 
 
+def _texts(row) -> dict[str, str]:
+    return {k: "" if v is None else str(v) for k, v in row.items()}
+
+
+class _CompactStore:
+    """Puts each unit's row id -> value mapping as a CompactMap over the ids seen so far (per form)."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, tuple[tuple[str, ...], set[str]]] = {}
+
+    def put(self, into: dict, key, values: dict, kind: str) -> None:
+        """Store values (blanks dropped) under key, merged with rows stored there before."""
+        values = {k: v for k, v in values.items() if v is not None and v != ""}
+        if key in into:  # rows of one unit not next to each other: merge
+            values = dict(into[key]) | values
+        keys, seen = self._keys.get(kind, ((), set()))
+        extra = [k for k in values if k not in seen]
+        if extra:
+            keys, seen = self._keys[kind] = (keys + tuple(extra), seen | set(extra))
+        into[key] = CompactMap(keys, values) if values else EMPTY
+
+
 def _rows(path: Path):
+    """The rows of a CSV as mappings (short rows padded with '', as for a blank cell)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        yield from csv.DictReader(handle)
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        pad = [""] * len(header)
+        for row in reader:
+            yield dict(zip(header, row + pad if len(row) < len(header) else row))
 
 
-def _decimal(text: str) -> Decimal | None:
+def _decimal(text: str | None) -> Decimal | None:
     text = (text or "").strip().lstrip("'")
     return Decimal(text) if text else None
 
@@ -157,7 +193,7 @@ def section_averages(results: Results, spec: CriteriaSpec) -> list[tuple[Section
     valid = [u.code for u in results.rows(spec.id) if u.status == "valid" and u.total is not None]
     averages = []
     for section in spec.sections:
-        totals = [sum((results.scores.get((code, spec.id, c.id), Decimal(0)) for c in section.criteria()),
+        totals = [sum((results.score(code, spec.id, c.id) or Decimal(0) for c in section.criteria()),
                       Decimal(0)) for code in valid]
         averages.append((section, round2(sum(totals, Decimal(0)) / len(totals)) if totals else None))
     return averages

@@ -569,16 +569,10 @@ def _review_sheet(ws: Worksheet, fm: _Formats, collection: Collection, scored: l
 def _previous_sheet(ws: Worksheet, fm: _Formats, collection: Collection, scored: list[CriteriaSpec]) -> None:
     """This year against last year: per unit (by code), per section, and the roster changes."""
     from workbook_tools import collect as rows
-    from workbook_tools.results import (
-        results_from_rows,
-        roster_changes,
-        section_averages,
-        unit_changes,
-    )
+    from workbook_tools.results import roster_changes, section_averages, unit_changes
 
     campaign, previous = collection.campaign, collection.previous
-    current = results_from_rows(Path("."), rows.units_rows(collection), rows.score_rows(collection),
-                                rows.indicator_rows(collection))
+    current = rows.current_results(collection)
     last_col = 8
     row = _head(ws, fm, collection, f"SO SÁNH VỚI NĂM {campaign.year - 1}", last_col)
     ws.merge_range(row, 0, row, last_col, f"Năm trước lấy từ thư mục kết quả '{previous.folder}'. Đơn vị được "
