@@ -165,6 +165,7 @@ def main() -> None:
     print("MB: peak resident memory of the main process / of the largest worker process.")
     print(f"{'N':>6} {'gen ms/wb':>10} {'gen MB':>9} {'fill s':>7} {'collect ms/wb':>14} {'collect MB':>11} "
           f"{'floor ms':>9} {'baseline ms':>12} {'ratio':>6} {'workers':>8}")
+    main_mb: dict[int, float] = {}
     for n in args.n:
         with tempfile.TemporaryDirectory(prefix="wt-bench-") as tmp:
             folder = Path(tmp)
@@ -180,8 +181,14 @@ def main() -> None:
             print(f"{n:>6} {gen['seconds'] / n * 1000:>10.1f} {_mb(gen):>9} {fill_seconds:>7.1f} "
                   f"{ours:>14.2f} {_mb(col):>11} {floor(sample):>9.2f} {base:>12.1f} "
                   f"{base / ours:>6.1f} {workers_for(n):>8}")
+            main_mb[n] = col["peak_mb"]
             if args.profile:
                 profile(campaign, sample)
+    if len(main_mb) > 1:
+        low, high = sorted(main_mb)[-2:]  # the two largest: fixed costs hide the slope at small N
+        per_unit = (main_mb[high] - main_mb[low]) * 1024 / (high - low)
+        print(f"collect, main process: {main_mb[low]:.0f} MB at N = {low:,}, {main_mb[high]:.0f} MB at "
+              f"N = {high:,}: {per_unit:.1f} KB more per unit")
 
 
 if __name__ == "__main__":

@@ -43,8 +43,9 @@ from workbook_tools.styles import FONT, HEADER_FILL, SECTION_FILL
 
 STATUS_TEXT = {VALID: "Hợp lệ", INVALID: "Có lỗi", MISSING: "Chưa nộp"}
 VERDICT_TEXT = {USED: "Dùng", SUPERSEDED: "Bị thay thế", REJECTED: "Bị loại", "ignored": "Bỏ qua"}
-OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-           "default_format_properties": {"font_name": FONT, "font_size": 11}}
+# constant_memory: rows go to disk as they are written (the summary lists every unit and file).
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+           "strings_to_numbers": False, "default_format_properties": {"font_name": FONT, "font_size": 11}}
 MARGINS = {"left": 0.59, "right": 0.39, "top": 0.59, "bottom": 0.59}
 BAND_COLOURS = ("#C00000", "#ED7D31", "#7F7F7F", "#548235")
 # Beyond this many units a units-across matrix is neither printable nor readable (and costs most
@@ -228,7 +229,7 @@ def _overview_header(ws: Worksheet, fm: _Formats, header: int, scored: list[Crit
     for col, label in down:
         ws.write_string(header, col, label, fm.header)
     ws.set_row(header + 1, 45)
-    for col, label in down:
+    for col, _label in down:
         _merge_down(ws, header, col, fm.header)
     col = 4
     for _ in scored:
