@@ -15,6 +15,24 @@ SAMPLE = ROOT / "samples" / "phong_tho_2023" / "campaign.yaml"
 SEED = ROOT.parent / "shared" / "seed" / "000_e5be5033e6d57517.txt"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_write_behind_a_streamed_row():
+    """The summary streams rows to disk (xlsxwriter constant_memory), where a write to a row
+    already written is dropped without a word: in every test, such a write fails instead."""
+    from xlsxwriter.worksheet import Worksheet
+
+    check = Worksheet._check_dimensions
+
+    def strict(self, row, col, ignore_row=False, ignore_col=False):
+        result = check(self, row, col, ignore_row, ignore_col)
+        assert result != -2, f"write to row {row + 1} of '{self.name}' after that row was streamed"
+        return result
+
+    Worksheet._check_dimensions = strict
+    yield
+    Worksheet._check_dimensions = check
+
+
 @pytest.fixture(scope="session")
 def campaign() -> Campaign:
     """The sample campaign, loaded."""

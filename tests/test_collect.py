@@ -288,6 +288,24 @@ def test_rerun_gives_same_results(collected, inbox, tmp_path):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 
+def test_summary_without_unit_columns_when_too_many_units(campaign, inbox, tmp_path, monkeypatch):
+    """Beyond MATRIX_MAX_UNITS the detail sheets keep the district statistics only (and point to
+    scores.csv); every sheet still streams in row order (see conftest)."""
+    from workbook_tools import summary
+
+    monkeypatch.setattr(summary, "MATRIX_MAX_UNITS", 2)
+    result = CliRunner().invoke(main, ["collect", str(SAMPLE), "--inbox", str(inbox), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "tong-hop.xlsx")
+    detail = book["Chi tiết QCDC"]
+    texts = [c.value for row in detail.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("Quá 2 đơn vị nên không in từng cột đơn vị" in t for t in texts)
+    header = next(row for row in detail.iter_rows(values_only=True) if row[0] == "STT")
+    assert header[6] == "Tỷ lệ đạt" and not any(header[7:])  # no unit columns
+    averages = [row for row in detail.iter_rows(values_only=True) if row[0] == "1"]
+    assert averages and isinstance(averages[0][3], float)
+
+
 def test_verdicts_do_not_depend_on_listing_order(campaign, inbox):
     found = scan_inbox(inbox)
     checked = {f.rel: check_file(campaign, f.path, f.rel) for f in found if f.kind == "candidate"}
