@@ -306,6 +306,16 @@ def test_summary_without_unit_columns_when_too_many_units(campaign, inbox, tmp_p
     assert averages and isinstance(averages[0][3], float)
 
 
+def test_collection_pickles(campaign, inbox):
+    """Outcomes stay plain data: they can be sent to worker processes."""
+    import pickle
+
+    collection = collect(campaign, inbox)
+    units = pickle.loads(pickle.dumps(collection.units))
+    assert [(u.unit.code, u.status, [(f.total, dict(f.final)) for f in u.forms]) for u in units] == \
+        [(u.unit.code, u.status, [(f.total, dict(f.final)) for f in u.forms]) for u in collection.units]
+
+
 def test_verdicts_do_not_depend_on_listing_order(campaign, inbox):
     found = scan_inbox(inbox)
     checked = {f.rel: check_file(campaign, f.path, f.rel) for f in found if f.kind == "candidate"}

@@ -43,3 +43,20 @@ def test_shared_values_are_one_object_and_the_table_is_bounded(monkeypatch):
     assert len(compact._TABLE) <= compact.TABLE_MAX + 1
     assert [dict(m) for m in maps] == [{"a": 9000 - n, "b": Decimal(n)} for n in range(10)]
     assert share(8000.5) == 8000.5 and share(Decimal("sNaN")).is_snan()
+
+
+def test_shared_decimals_keep_their_digits():
+    """0 and -0, 1.5 and 1.50 are equal but print differently: sharing never swaps one for the other."""
+    first, second = share(Decimal("0.00")), share(Decimal("-0"))
+    assert str(first) == "0.00" and str(second) == "-0"
+    mapped = CompactMap(KEYS, {"a": Decimal("1.5"), "b": Decimal("1.50")})
+    assert str(mapped["a"]) == "1.5" and str(mapped["b"]) == "1.50"
+
+
+def test_compact_maps_pickle():
+    """Outcomes can go to another process (the empty default too)."""
+    import pickle
+
+    mapped = CompactMap(KEYS, {"a": Decimal("2"), "e": "ghi chú"})
+    assert pickle.loads(pickle.dumps(mapped)) == mapped
+    assert pickle.loads(pickle.dumps(compact.EMPTY)) == {}

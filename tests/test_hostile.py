@@ -437,3 +437,34 @@ def test_formula_like_text_from_files_stays_text(campaign, generated, tmp_path):
     sheet = openpyxl.load_workbook(out / "tong-hop.xlsx")["Lỗi cần xử lý"]
     cells = [c for row in sheet.iter_rows() for c in row if c.value in ("@SUM(1+1)", "＝1+2", "-HYPERLINK(\"http://x\")")]
     assert len(cells) == 3 and all(c.data_type == "s" for c in cells)
+
+
+def test_rich_text_shaped_cell_text_stays_text(campaign, generated, tmp_path):
+    """xlsxwriter copies '<r>...</r>' text into the file as raw XML: text from a returned file
+    shaped like that must neither break the summary nor be read as formatting."""
+    import openpyxl
+
+    from workbook_tools.styles import TextWorkbook
+
+    hostile = '<r><t>1</t></r><r><t xml:space="preserve">"/><x:bad'
+    plain = TextWorkbook(str(tmp_path / "plain.xlsx"), {"constant_memory": True})
+    ws = plain.add_worksheet("A")
+    ws.write_string(0, 0, "<r><t>a</t></r>")
+    ws.write(1, 0, "<r><t>b</t></r>")
+    ws.merge_range(2, 0, 2, 3, "<r><t>c</t></r>")
+    plain.close()
+    sheet = openpyxl.load_workbook(tmp_path / "plain.xlsx")["A"]
+    assert [sheet.cell(r, 1).value for r in (1, 2, 3)] == [f"\u200b<r><t>{x}</t></r>" for x in "abc"]
+
+    src = next(f.path for f in generated.files if f.unit.code == "03550").read_bytes()
+    rng = random.Random(5)
+    scores = sample_scores(campaign, rng, 0.8)
+    scores["qcdc-hd22"]["a.1"] = hostile + "</r>"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "x.xlsx").write_bytes(fast_fill(campaign, src, scores, sample_figures(campaign, rng), ON_TIME))
+    out = tmp_path / "out"
+    collect_campaign(SAMPLE, inbox, out)
+    sheet = openpyxl.load_workbook(out / "tong-hop.xlsx")["Lỗi cần xử lý"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.endswith(hostile + "</r>") for t in texts)

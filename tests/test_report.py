@@ -178,19 +178,23 @@ def test_results_read_back_compactly(tmp_path):
 
     (tmp_path / "units.csv").write_text(
         "unit_code,unit_name,group,form_id,status,total,classification,rank_in_group,rank_overall,late,file\n"
-        "A,Xã A,xa,q,valid,3,Tốt,1,1,no,a.xlsx\n", encoding="utf-8-sig")
+        "A,Xã A,xa,q,valid,3,Tốt,1,1,no,a.xlsx\n\n", encoding="utf-8-sig")
     (tmp_path / "scores.csv").write_text(
         "unit_code,form_id,criterion_id,stt,max_points,self_score,team_score\n"
-        "A,q,c1,1,2,2,\nA,q,c2,2,2,1.5,0.5\nB,q,c1,1,2,1,\nA,q,c3,3,2,,\nA,q,c4,4,2,'2\nB,q,c9,9,2\n",
-        encoding="utf-8-sig")
+        "A,q,c1,1,2,2,\nA,q,c2,2,2,1.5,0.5\nB,q,c1,1,2,1,\n\nA,q,c3,3,2,,\nA,q,c4,4,2,'2\nB,q,c9,9,2\n"
+        "A,q,c5,5,2,1.50,\nA,q,c5,5,2,,\nA,q,c6,6,2,-0,\n", encoding="utf-8-sig")
     (tmp_path / "indicators.csv").write_text(
-        "unit_code,indicator_id,value\nA,n,12\nA,ok,true\nB,n,12\nA,d,2023-03-01\nB,ok,\n", encoding="utf-8-sig")
+        "unit_code,indicator_id,value\nA,n,12\nA,ok,true\nB,n,12\nA,d,2023-03-01\nB,ok,\nA,n,\n",
+        encoding="utf-8-sig")
     results = read_results(tmp_path)
     assert results.score("A", "q", "c1") == Decimal(2) and results.score("A", "q", "c2") == Decimal("0.5")
     assert results.score("A", "q", "c3") is None and results.score("A", "q", "c4") == Decimal(2)
     assert results.score("B", "q", "c1") == Decimal(1) and results.score("B", "q", "c9") is None
     assert results.score("Z", "q", "c1") is None
-    assert dict(results.scores[("A", "q")]) == {"c1": 2, "c2": Decimal("0.5"), "c4": 2}
+    assert dict(results.scores[("A", "q")]) == {"c1": 2, "c2": Decimal("0.5"), "c4": 2, "c5": Decimal("1.5"),
+                                               "c6": 0}
+    assert str(results.score("A", "q", "c5")) == "1.50" and str(results.score("A", "q", "c6")) == "-0"
+    assert [u.code for u in results.units] == ["A"]  # the blank line is no unit
     assert [results.figure("A", k) for k in ("n", "ok", "d")] == ["12", "true", "2023-03-01"]
     assert results.figure("B", "n") == "12" and results.figure("B", "ok") is None
     assert results.units[0].total == 3 and results.units[0].rank_overall == 1

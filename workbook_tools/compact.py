@@ -14,21 +14,14 @@ import datetime as dt
 from array import array
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any
 
-EMPTY: Mapping[str, Any] = MappingProxyType({})
 _CANON: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, int]]] = {}
 _MISSING = object()
 _TABLE: list[Any] = [_MISSING, None]      # code -> value (0: absent, 1: None)
 _CODES: dict[Any, int] = {}               # (type, value) -> code
 TABLE_MAX = 0xFFFF                        # distinct values shared at most (about 10 MB)
 _SMALL_INT = 10_000                       # counts below this repeat across units
-
-
-def empty() -> Mapping[str, Any]:
-    """The shared empty read-only mapping (a default that costs nothing per object)."""
-    return EMPTY
 
 
 class CompactMap(Mapping):
@@ -130,11 +123,9 @@ def _code(value: Any) -> int | None:
         return 0
     if value is None:
         return 1
-    key = (type(value), value)
-    try:
-        code = _CODES.get(key)
-    except TypeError:  # unhashable (a signalling NaN): not shared
-        return None
+    # Decimals by their digits and exponent: 1.5 and 1.50, 0 and -0 are equal but print differently.
+    key = (Decimal, value.as_tuple()) if type(value) is Decimal else (type(value), value)
+    code = _CODES.get(key)
     if code is None:
         if len(_TABLE) > TABLE_MAX:
             return None
@@ -148,3 +139,11 @@ def aligned(values: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[Any, ...]
     if isinstance(values, CompactMap):
         return values.aligned(keys)
     return tuple(values.get(k) for k in keys)
+
+
+EMPTY: Mapping[str, Any] = CompactMap((), {})
+
+
+def empty() -> Mapping[str, Any]:
+    """The shared empty read-only mapping (a default that costs nothing per object)."""
+    return EMPTY

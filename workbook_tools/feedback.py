@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
 
 from workbook_tools.collect import Collection
 from workbook_tools.generate import unit_file_name
@@ -18,7 +17,7 @@ from workbook_tools.merge import VALID, UnitOutcome
 from workbook_tools.scoring import section_total
 from workbook_tools.sheet_common import MARGINS, MOTTO, MOTTO_SUB, PAPER_A4
 from workbook_tools.spec import CriteriaSpec, Section, format_points, walk
-from workbook_tools.styles import WORKBOOK_OPTIONS, make_styles
+from workbook_tools.styles import WORKBOOK_OPTIONS, TextWorkbook, make_styles
 
 FOLDER = "thong-bao"
 COLUMNS = (("STT", 6), ("Nội dung", 44), ("Điểm chuẩn", 8), ("Đơn vị tự chấm", 9), ("Tổ KT chấm", 9),
@@ -33,7 +32,7 @@ def notice_name(outcome: UnitOutcome) -> str:
 def write_notice(collection: Collection, outcome: UnitOutcome, path: Path) -> None:
     """Write one unit's notice to path."""
     campaign = collection.campaign
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = TextWorkbook(str(path), WORKBOOK_OPTIONS)
     st = make_styles(wb)
     changed = wb.add_format({"font_name": "Times New Roman", "font_size": 11, "border": 1, "text_wrap": True,
                              "valign": "vcenter", "bg_color": "#FCE4D6"})

@@ -84,14 +84,14 @@ def results_from_rows(folder: Path, units, scores, indicators) -> Results:
             status=row["status"], total=_decimal(row["total"]), classification=row["classification"],
             rank_in_group=_int(row["rank_in_group"]), rank_overall=_int(row["rank_overall"]),
             late=row["late"], file=row["file"]))
-    store = _CompactStore()
+    scores_store, figures_store = _CompactStore(), _CompactStore()
     for (code, form_id), rows in groupby(scores, lambda r: (r["unit_code"], r["form_id"])):
-        values = {r["criterion_id"]: share(_decimal(r["team_score"] or r["self_score"])) for r in rows}
-        store.put(results.scores, (code, form_id), values, form_id)
-    texts: dict[str, str] = {}
+        scores_store.put((code, form_id), form_id,
+                         ((r["criterion_id"], _decimal(r["team_score"] or r["self_score"])) for r in rows))
     for code, rows in groupby(indicators, lambda r: r["unit_code"]):
-        values = {r["indicator_id"]: texts.setdefault(r["value"], r["value"]) for r in rows}
-        store.put(results.figures, code, values, "")
+        figures_store.put(code, "", ((r["indicator_id"], r["value"]) for r in rows))
+    results.scores.update(scores_store.finish())
+    results.figures.update(figures_store.finish())
     return results
 
 
@@ -100,21 +100,42 @@ def _texts(row) -> dict[str, str]:
 
 
 class _CompactStore:
-    """Puts each unit's row id -> value mapping as a CompactMap over the ids seen so far (per form)."""
+    """Each unit's row id -> value mapping as a CompactMap over the ids seen so far (per form).
+
+    Our CSVs keep a unit's rows together; rows of one unit found apart (a hand-sorted file) are
+    gathered in plain dicts and compacted at the end, so any order costs linear time."""
 
     def __init__(self) -> None:
         self._keys: dict[str, tuple[tuple[str, ...], set[str]]] = {}
+        self._done: dict = {}
+        self._apart: dict = {}  # key -> (kind, plain dict) for rows found apart
+        self._texts: dict[str, str] = {}
 
-    def put(self, into: dict, key, values: dict, kind: str) -> None:
-        """Store values (blanks dropped) under key, merged with rows stored there before."""
-        values = {k: v for k, v in values.items() if v is not None and v != ""}
-        if key in into:  # rows of one unit not next to each other: merge
-            values = dict(into[key]) | values
+    def put(self, key, kind: str, items) -> None:
+        """Store one run of rows (row id, value) of one unit; a blank value is no value."""
+        values = {k: self._shared(v) for k, v in items if v is not None and v != ""}
+        if key in self._apart:
+            self._apart[key][1].update(values)
+        elif key in self._done:
+            self._apart[key] = (kind, dict(self._done.pop(key)) | values)
+        else:
+            self._done[key] = self._compact(kind, values)
+
+    def finish(self) -> dict:
+        """Every unit's mapping."""
+        done = dict(self._done)
+        done.update((key, self._compact(kind, values)) for key, (kind, values) in self._apart.items())
+        return done
+
+    def _shared(self, value):
+        return self._texts.setdefault(value, value) if isinstance(value, str) else share(value)
+
+    def _compact(self, kind: str, values: dict) -> Mapping:
         keys, seen = self._keys.get(kind, ((), set()))
         extra = [k for k in values if k not in seen]
         if extra:
             keys, seen = self._keys[kind] = (keys + tuple(extra), seen | set(extra))
-        into[key] = CompactMap(keys, values) if values else EMPTY
+        return CompactMap(keys, values) if values else EMPTY
 
 
 def _rows(path: Path):
@@ -124,7 +145,8 @@ def _rows(path: Path):
         header = next(reader, [])
         pad = [""] * len(header)
         for row in reader:
-            yield dict(zip(header, row + pad if len(row) < len(header) else row))
+            if row:  # a blank line is no row (as csv.DictReader reads it)
+                yield dict(zip(header, row + pad if len(row) < len(header) else row))
 
 
 def _decimal(text: str | None) -> Decimal | None:

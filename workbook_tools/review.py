@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools import TEMPLATE_VERSION
@@ -58,7 +57,7 @@ from workbook_tools.sheet_common import MARGINS, PAPER_A4, PROTECT_OPTIONS
 from workbook_tools.sheet_instructions import write_meta_sheet
 from workbook_tools.signing import SIGNATURE_KEY, load_or_create_key, sign
 from workbook_tools.spec import CriteriaSpec, Section, format_points
-from workbook_tools.styles import WORKBOOK_OPTIONS, Styles, make_styles
+from workbook_tools.styles import WORKBOOK_OPTIONS, Styles, TextWorkbook, make_styles
 
 INDEX_SHEET = "Danh sách"
 RULE_TEXT = {
@@ -109,7 +108,7 @@ def build_review(campaign_path: Path | str, inbox: Path | str, out: Path | str |
 def write_review(collection: Collection, units: list[UnitOutcome], path: Path, key: bytes) -> None:
     """Write the review workbook for these units to path."""
     campaign = collection.campaign
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = TextWorkbook(str(path), WORKBOOK_OPTIONS)
     st = make_styles(wb)
     fm = _extra_formats(wb)
     index = wb.add_worksheet(INDEX_SHEET)

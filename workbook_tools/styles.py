@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 FONT = "Times New Roman"
 INPUT_FILL = "#FFF2CC"   # yellow: cells the unit fills
@@ -20,6 +21,25 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "default_format_properties": {"font_name": FONT, "font_size": 12},
 }
+
+
+class TextWorksheet(Worksheet):
+    """A worksheet that writes every text as text.
+
+    xlsxwriter copies a string shaped like its own rich-text XML ('<r>...</r>') into the file
+    unescaped; text read from a returned file (a typed score, a note, a file name) could then
+    break the summary. Such a string gets a zero-width space in front, so it stays plain text."""
+
+    def _write_string(self, row, col, string, cell_format=None):
+        if string.startswith("<r>") and string.endswith("</r>"):
+            string = "\u200b" + string
+        return super()._write_string(row, col, string, cell_format)
+
+
+class TextWorkbook(Workbook):
+    """A workbook whose worksheets are ``TextWorksheet``: for anything holding text from files."""
+
+    worksheet_class = TextWorksheet
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools import review_analysis
@@ -39,7 +38,7 @@ from workbook_tools.problems import ERROR
 from workbook_tools.scoring import round2, section_totals
 from workbook_tools.sheet_common import PAPER_A4
 from workbook_tools.spec import CriteriaSpec, Section, format_points, walk
-from workbook_tools.styles import FONT, HEADER_FILL, SECTION_FILL
+from workbook_tools.styles import FONT, HEADER_FILL, SECTION_FILL, TextWorkbook
 
 STATUS_TEXT = {VALID: "Hợp lệ", INVALID: "Có lỗi", MISSING: "Chưa nộp"}
 VERDICT_TEXT = {USED: "Dùng", SUPERSEDED: "Bị thay thế", REJECTED: "Bị loại", "ignored": "Bỏ qua"}
@@ -72,7 +71,7 @@ class _Formats:
     bad: object
 
 
-def _formats(wb: xlsxwriter.Workbook) -> _Formats:
+def _formats(wb: TextWorkbook) -> _Formats:
     cell = {"border": 1, "valign": "vcenter"}
     return _Formats(
         title=wb.add_format({"bold": True, "font_size": 14, "align": "center"}),
@@ -97,7 +96,7 @@ def _formats(wb: xlsxwriter.Workbook) -> _Formats:
 
 def write_summary(collection: Collection, path: Path) -> None:
     """Write the summary workbook to path."""
-    wb = xlsxwriter.Workbook(str(path), OPTIONS)
+    wb = TextWorkbook(str(path), OPTIONS)
     fm = _formats(wb)
     campaign = collection.campaign
     wb.set_properties({"title": f"Tổng hợp: {campaign.name}", "author": campaign.receiving_office,
