@@ -124,7 +124,7 @@ def _code(value: Any) -> int | None:
     if value is None:
         return 1
     # Decimals by their digits and exponent: 1.5 and 1.50, 0 and -0 are equal but print differently.
-    key = (Decimal, value.as_tuple()) if type(value) is Decimal else (type(value), value)
+    key = (Decimal, str(value)) if type(value) is Decimal else (type(value), value)
     code = _CODES.get(key)
     if code is None:
         if len(_TABLE) > TABLE_MAX:
