@@ -9,10 +9,11 @@ Run from the project root (after the README's setup):
 For each N: a synthetic roster of N units (half communes, half agencies) is generated, every
 workbook is filled with varied valid scores without LibreOffice (``fill.fast_fill``), and
 ``generate`` and ``collect`` are timed end to end, each in a fresh process so its peak memory
-is its own (peak resident memory of the main process, and of its largest worker process). A baseline collector written the obvious way
-(openpyxl ``load_workbook`` of each file, read the score cells, pandas concat) runs on a sample
-of the same files; the table gives the ratio. The floor is the time just to open each zip and
-parse the XML parts the collector needs.
+is its own (peak resident memory of the main process, and of its largest worker process). A
+baseline collector written the obvious way (openpyxl ``load_workbook`` of each file, read the
+score cells, pandas concat) runs on a sample of the same files; the table gives the ratio. The
+floor is the time just to open each zip and parse the XML parts the collector needs. The last
+line gives how much the main process's memory grows per unit between the two largest N.
 """
 
 from __future__ import annotations
