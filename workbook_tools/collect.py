@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -192,22 +193,15 @@ def compact_submission(campaign: Campaign, submission: Submission) -> Submission
     for form in submission.forms:
         spec = campaign.form(form.form_id)
         keys = _form_keys(spec)
-        forms.append(replace(form, form_id=spec.id, sheet=_shared_text(form.sheet),
-                             classification=_shared_text(form.classification), total=share(form.total),
+        forms.append(replace(form, form_id=spec.id, sheet=sys.intern(form.sheet),
+                             classification=form.classification and sys.intern(form.classification),
+                             total=share(form.total),
                              scores=CompactMap(keys, form.scores) if form.scores else EMPTY,
                              figures=CompactMap(keys, form.figures) if form.figures else EMPTY,
                              notes=CompactMap(keys, form.notes) if form.notes else EMPTY))
     unit = campaign.units_by_code.get(submission.unit_code or "")
     return replace(submission, path=None, forms=tuple(forms), identity=EMPTY,
                    unit_code=unit.code if unit else submission.unit_code)
-
-
-_TEXTS: dict[str, str] = {}
-
-
-def _shared_text(text: str | None) -> str | None:
-    """One object for a short text that repeats across units (sheet names, classifications)."""
-    return None if text is None else _TEXTS.setdefault(text, text)
 
 
 @functools.lru_cache(maxsize=32)

@@ -19,7 +19,7 @@ from typing import Any
 _CANON: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, int]]] = {}
 _MISSING = object()
 _TABLE: list[Any] = [_MISSING, None]      # code -> value (0: absent, 1: None)
-_CODES: dict[Any, int] = {}               # (type, value) -> code
+_CODES: dict[Any, int] = {}               # (type, value), Decimals (Decimal, text) -> code
 TABLE_MAX = 0xFFFF                        # distinct values shared at most (about 10 MB)
 _SMALL_INT = 10_000                       # counts below this repeat across units
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from workbook_tools.collect import Collection
 from workbook_tools.generate import unit_file_name
 from workbook_tools.layout import text_height

@@ -149,24 +149,20 @@ def _newest_wins(candidates: list[FileOutcome], zone: dt.tzinfo) -> list[FileOut
     ranked = sorted(candidates, key=lambda o: (o.saved_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc),
                                                o.found.sha256, o.found.rel), reverse=True)
     winner = ranked[0]
-    result = [_replace(winner, reason=_used_reason(winner, len(ranked), zone))]
+    result = [replace(winner, reason=_used_reason(winner, len(ranked), zone))]
     for other in ranked[1:]:
         if other.found.sha256 == winner.found.sha256:
             reason = f"bản sao giống hệt tệp được dùng '{winner.found.rel}'"
         else:
             reason = (f"có tệp mới hơn '{winner.found.rel}' (lưu lúc {local_text(winner.saved_at, zone)}, "
                       f"theo {TIME_SOURCE_TEXT[winner.time_source]})")
-        result.append(_replace(other, verdict=SUPERSEDED, reason=reason))
+        result.append(replace(other, verdict=SUPERSEDED, reason=reason))
     return result
 
 
 def _used_reason(outcome: FileOutcome, count: int, zone: dt.tzinfo) -> str:
     when = f"lưu lúc {local_text(outcome.saved_at, zone)} (theo {TIME_SOURCE_TEXT[outcome.time_source]})"
     return f"tệp mới nhất trong {count} tệp của đơn vị, {when}" if count > 1 else when
-
-
-def _replace(outcome: FileOutcome, **changes: object) -> FileOutcome:
-    return replace(outcome, **changes)
 
 
 def local_text(moment: dt.datetime | None, zone: dt.tzinfo | None = None) -> str:

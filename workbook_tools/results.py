@@ -8,6 +8,7 @@ year, gone since last year, renamed) are listed, never dropped.
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -109,11 +110,11 @@ class _CompactStore:
         self._keys: dict[str, tuple[tuple[str, ...], set[str]]] = {}
         self._done: dict = {}
         self._apart: dict = {}  # key -> (kind, plain dict) for rows found apart
-        self._texts: dict[str, str] = {}
 
     def put(self, key, kind: str, items) -> None:
         """Store one run of rows (row id, value) of one unit; a blank value is no value."""
-        values = {k: self._shared(v) for k, v in items if v is not None and v != ""}
+        values = {k: sys.intern(v) if isinstance(v, str) else share(v) for k, v in items
+                  if v is not None and v != ""}
         if key in self._apart:
             self._apart[key][1].update(values)
         elif key in self._done:
@@ -126,9 +127,6 @@ class _CompactStore:
         done = dict(self._done)
         done.update((key, self._compact(kind, values)) for key, (kind, values) in self._apart.items())
         return done
-
-    def _shared(self, value):
-        return self._texts.setdefault(value, value) if isinstance(value, str) else share(value)
 
     def _compact(self, kind: str, values: dict) -> Mapping:
         keys, seen = self._keys.get(kind, ((), set()))

@@ -2,9 +2,9 @@
 
 Sheets: Tổng hợp (one row per unit, counts per classification), one detail sheet per scored
 form (criteria x units, district average/min/max), Số liệu (figures per unit, per group, whole
-district), Biểu đồ (totals with the classification bands), Tình hình nộp (every unit), Tệp đã nhận
-(every file found, with its verdict), Lỗi cần xử lý (every problem with where and how to fix it). Values are written as
-computed numbers, not formulas, so every spreadsheet shows them without recalculating. Text that
+district), Biểu đồ (totals with the classification bands), Tình hình nộp (every unit), Tệp đã
+nhận (every file found, with its verdict), Lỗi cần xử lý (every problem with where and how to fix
+it). Values are written as computed numbers, not formulas, so every spreadsheet shows them without recalculating. Text that
 came from a returned file is always written with ``write_string``: it can never become a formula.
 """
 
