@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from workbook_tools.campaign import load_campaign
-from workbook_tools.validate import check_file
+from workbook_tools.spec.campaign import load_campaign
+from workbook_tools.read.check import check_file
 campaign = load_campaign(sys.argv[1])
 data = Path(sys.argv[2]).read_bytes()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -33,10 +33,10 @@ print(json.dumps({"ms": elapsed * 1000, "rss_extra_mb": (after - before) / 1024,
 
 
 def main() -> None:
-    from tests.test_hostile import BOMBS, XML_ATTACKS, filled, replace_part
     from tests.conftest import SAMPLE
-    from workbook_tools.campaign import load_campaign
-    from workbook_tools.generate import generate_campaign
+    from tests.test_hostile import BOMBS, XML_ATTACKS, filled, replace_part
+    from workbook_tools.generate.run import generate_campaign
+    from workbook_tools.spec.campaign import load_campaign
 
     with tempfile.TemporaryDirectory() as tmp:
         generated = generate_campaign(SAMPLE, Path(tmp) / "gen", units=("03550",))

@@ -40,10 +40,10 @@ from pathlib import Path
 phase, campaign, a, b = sys.argv[1:5]
 start = time.perf_counter()
 if phase == "generate":
-    from workbook_tools.generate import generate_campaign
+    from workbook_tools.generate.run import generate_campaign
     count = len(generate_campaign(campaign, a).files)
 else:
-    from workbook_tools.collect import collect_campaign
+    from workbook_tools.collect.pipeline import collect_campaign
     count = len(collect_campaign(campaign, a, b).collection.files)
 elapsed = time.perf_counter() - start
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so it would show the parent's size.
@@ -67,8 +67,8 @@ def _mb(phase: dict) -> str:
 
 def fill_inbox(campaign_path: Path, issued: Path, inbox: Path) -> float:
     """Fill every generated workbook with varied valid scores; returns seconds."""
-    from workbook_tools.campaign import load_campaign
     from workbook_tools.parallel import ordered_map
+    from workbook_tools.spec.campaign import load_campaign
 
     campaign = load_campaign(campaign_path)
     inbox.mkdir(parents=True, exist_ok=True)
@@ -79,7 +79,7 @@ def fill_inbox(campaign_path: Path, issued: Path, inbox: Path) -> float:
 
 
 def _fill_one(context, path: Path) -> None:
-    from workbook_tools.fill import fast_fill, sample_figures, sample_scores
+    from workbook_tools.demo.fill import fast_fill, sample_figures, sample_scores
 
     campaign, inbox = context
     rng = random.Random(path.name)
@@ -97,9 +97,9 @@ def baseline(campaign_path: Path, files: list[Path]) -> float:
     import openpyxl
     import pandas as pd
 
-    from workbook_tools.campaign import load_campaign
-    from workbook_tools.layout import plan_criteria
-    from workbook_tools.spec import CriteriaSpec
+    from workbook_tools.form.layout import plan_criteria
+    from workbook_tools.spec.campaign import load_campaign
+    from workbook_tools.spec.criteria import CriteriaSpec
 
     campaign = load_campaign(campaign_path)
     cells = {f.sheet_name: {c.id: plan_criteria(f, campaign.year).score_cell(c.id) for c in f.criteria()}
@@ -137,9 +137,9 @@ def profile(campaign_path: Path, files: list[Path]) -> None:
     import cProfile
     import pstats
 
-    from workbook_tools.campaign import load_campaign
-    from workbook_tools.signing import campaign_key
-    from workbook_tools.validate import check_file
+    from workbook_tools.form.signing import campaign_key
+    from workbook_tools.read.check import check_file
+    from workbook_tools.spec.campaign import load_campaign
 
     campaign = load_campaign(campaign_path)
     key, _ = campaign_key(Path(campaign.secret_key_file))
@@ -158,7 +158,7 @@ def main() -> None:
     parser.add_argument("--baseline-sample", type=int, default=100)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    from workbook_tools.fill import write_synthetic_campaign
+    from workbook_tools.demo.fill import write_synthetic_campaign
     from workbook_tools.parallel import workers_for
 
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

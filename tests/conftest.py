@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workbook_tools.campaign import Campaign, load_campaign
-from workbook_tools.generate import GenerateResult, generate_campaign
+from workbook_tools.generate.run import GenerateResult, generate_campaign
+from workbook_tools.spec.campaign import Campaign, load_campaign
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "criteria_specs"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from workbook_tools.campaign import load_campaign
-from workbook_tools.problems import WorkbookToolsError
 from tests.conftest import SAMPLE, SPECS
+from workbook_tools.problems import WorkbookToolsError
+from workbook_tools.spec.campaign import load_campaign
 
 
 def test_sample_campaign(campaign):

@@ -10,8 +10,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from workbook_tools.cli import main
 from tests.conftest import ROOT, SAMPLE, SPECS
+from workbook_tools.cli import main
 
 
 def run(*args: str):

@@ -17,24 +17,24 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
-from workbook_tools.campaign import Unit
 from workbook_tools.cli import main
-from workbook_tools.collect import (
+from workbook_tools.collect.pipeline import collect, collect_campaign
+from workbook_tools.demo.fill import fill_workbook, sample_figures, sample_scores
+from workbook_tools.form.identity import META_SHEET, property_name
+from workbook_tools.form.layout import plan_criteria
+from workbook_tools.generate.run import generate_campaign
+from workbook_tools.read.check import check_file
+from workbook_tools.read.inbox import scan_inbox
+from workbook_tools.results.choose import judge_files
+from workbook_tools.results.contracts import (
     INDICATORS_COLUMNS,
     ISSUES_COLUMNS,
     SCORES_COLUMNS,
     SUBMISSIONS_COLUMNS,
     UNITS_COLUMNS,
-    collect,
-    collect_campaign,
 )
-from workbook_tools.embed import META_SHEET, property_name
-from workbook_tools.fill import fill_workbook, sample_figures, sample_scores
-from workbook_tools.generate import generate_campaign
-from workbook_tools.inbox import scan_inbox
-from workbook_tools.layout import plan_criteria
-from workbook_tools.merge import competition_ranks, judge_files
-from workbook_tools.validate import check_file
+from workbook_tools.results.rank import competition_ranks
+from workbook_tools.spec.campaign import Unit
 
 UNITS = ("03549", "03391", "03490", "03550", "03553", "03559", "CQ01", "CQ02")
 ZONE = dt.timezone(dt.timedelta(hours=7))
@@ -291,7 +291,7 @@ def test_rerun_gives_same_results(collected, inbox, tmp_path):
 def test_summary_without_unit_columns_when_too_many_units(campaign, inbox, tmp_path, monkeypatch):
     """Beyond MATRIX_MAX_UNITS the detail sheets keep the district statistics only (and point to
     scores.csv); every sheet still streams in row order (see conftest)."""
-    from workbook_tools import summary
+    from workbook_tools.outputs.summary import base as summary
 
     monkeypatch.setattr(summary, "MATRIX_MAX_UNITS", 2)
     result = CliRunner().invoke(main, ["collect", str(SAMPLE), "--inbox", str(inbox), "--out", str(tmp_path)])
@@ -392,7 +392,7 @@ def test_interrupted_run_keeps_previous_outputs(campaign, inbox, tmp_path, monke
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("workbook_tools.summary.write_summary", boom)
+    monkeypatch.setattr("workbook_tools.outputs.write.write_summary", boom)
     with pytest.raises(KeyboardInterrupt):
         collect_campaign(SAMPLE, inbox, tmp_path)
     assert tree_hash(tmp_path) == before

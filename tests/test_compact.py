@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from workbook_tools import compact
-from workbook_tools.compact import CompactMap, aligned, share
+from workbook_tools.results import compact
+from workbook_tools.results.compact import CompactMap, aligned, share
 
 KEYS = ("a", "b", "c", "d", "e")
 

@@ -43,15 +43,15 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from workbook_tools.collect import collect
-from workbook_tools.fill import fill_workbook, sample_figures, sample_scores
-from workbook_tools.layout import cell_ref, plan_criteria
+from workbook_tools.collect.pipeline import collect
+from workbook_tools.demo.fill import fill_workbook, sample_figures, sample_scores
+from workbook_tools.form.layout import cell_ref, plan_criteria
+from workbook_tools.form.signing import campaign_key
 from workbook_tools.problems import ERROR, WARNING
-from workbook_tools.scoring import round2, table_total
-from workbook_tools.signing import campaign_key
-from workbook_tools.spec import CriteriaSpec
-from workbook_tools.validate import Submission, check_file
-from workbook_tools.xlsx_read import read_xlsx
+from workbook_tools.read.check import Submission, check_file, limits_for
+from workbook_tools.read.xlsx import read_xlsx
+from workbook_tools.spec.criteria import CriteriaSpec
+from workbook_tools.spec.scoring import round2, table_total
 
 UNIT = "03550"
 SEED = 20231105
@@ -277,7 +277,7 @@ def hidden_cell(data: bytes, sheet: str, ref: str) -> bool:
 
 def read_at(campaign, data: bytes, sheet: str, criterion_id: str, ref: str) -> str:
     """The score cell actually read for a criterion: its column, on the row of its id."""
-    found = read_xlsx(data, campaign.limits).sheet(sheet)
+    found = read_xlsx(data, limits_for(campaign)).sheet(sheet)
     rows = sorted(r for (r, c), cell in found.cells.items() if c == 1 and cell.value == criterion_id)
     assert len(rows) == 1, (criterion_id, rows)  # a score was read, so its id is on one row
     return re.match(r"[A-Z]+", ref)[0] + str(rows[0])

@@ -10,11 +10,18 @@ import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
-from workbook_tools.embed import META_SHEET, property_name
-from workbook_tools.generate import sha256_file, unit_file_name
-from workbook_tools.layout import (IND_COL_NOTE, IND_COL_VALUE, MARK_SIGNER, cell_ref,
-                                   plan_criteria, plan_indicators)
-from workbook_tools.spec import CriteriaSpec
+from tests.helpers import sha256_file
+from workbook_tools.form.identity import META_SHEET, property_name
+from workbook_tools.form.layout import (
+    IND_COL_NOTE,
+    IND_COL_VALUE,
+    MARK_SIGNER,
+    cell_ref,
+    plan_criteria,
+    plan_indicators,
+)
+from workbook_tools.form.names import unit_file_name
+from workbook_tools.spec.criteria import CriteriaSpec
 
 SHEETS = ["Hướng dẫn", "QCDC", "DVCQ", "Số liệu", META_SHEET]
 
@@ -230,10 +237,11 @@ def test_template_workbook_equals_direct_build(campaign, tmp_path):
     """generate fills a per-group template; the result must be the directly built workbook."""
     import datetime as dt
 
-    from workbook_tools.embed import FileIdentity
-    from workbook_tools.generate import _build_to, build_workbook
-    from workbook_tools.template import build_template, instantiate
-    from workbook_tools.xlsx_read import read_xlsx
+    from tests.helpers import build_workbook
+    from workbook_tools.form.identity import FileIdentity
+    from workbook_tools.generate.template import build_template, instantiate
+    from workbook_tools.generate.workbook import build_to
+    from workbook_tools.read.xlsx import read_xlsx
 
     now = dt.datetime(2023, 10, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
     key = b"k" * 32
@@ -241,7 +249,7 @@ def test_template_workbook_equals_direct_build(campaign, tmp_path):
     for unit in (campaign.units[0], campaign.units[-1], tricky):
         identity = FileIdentity("1234-abcd", now)
         build_workbook(campaign, unit, identity, tmp_path / "direct.xlsx", key)
-        data = instantiate(build_template(campaign, unit.group, identity, _build_to), campaign, unit, identity, key)
+        data = instantiate(build_template(campaign, unit.group, identity, build_to), campaign, unit, identity, key)
         direct, templated = read_xlsx(tmp_path / "direct.xlsx"), read_xlsx(data)
         assert direct.order == templated.order
         for name in direct.order:

@@ -19,13 +19,18 @@ from pathlib import Path
 
 import pytest
 
-from workbook_tools.collect import collect, collect_campaign
-from workbook_tools.fill import fast_fill, sample_figures, sample_scores, write_synthetic_campaign
-from workbook_tools.campaign import load_campaign
-from workbook_tools.generate import generate_campaign
-from workbook_tools.signing import campaign_key
-from workbook_tools.validate import check_file
 from tests.conftest import SAMPLE
+from workbook_tools.collect.pipeline import collect, collect_campaign
+from workbook_tools.demo.fill import (
+    fast_fill,
+    sample_figures,
+    sample_scores,
+    write_synthetic_campaign,
+)
+from workbook_tools.form.signing import campaign_key
+from workbook_tools.generate.run import generate_campaign
+from workbook_tools.read.check import check_file
+from workbook_tools.spec.campaign import load_campaign
 
 ZONE = dt.timezone(dt.timedelta(hours=7))
 ON_TIME = dt.datetime(2023, 11, 5, 9, 0, tzinfo=ZONE)
@@ -118,7 +123,7 @@ def good(campaign, generated) -> bytes:
 
 @pytest.fixture(scope="module")
 def key(generated):
-    from workbook_tools.campaign import load_campaign as _load
+    from workbook_tools.spec.campaign import load_campaign as _load
     return campaign_key(Path(_load(SAMPLE).secret_key_file))[0]
 
 
@@ -209,13 +214,13 @@ def test_mixed_hostile_inbox(campaign, generated, good, tmp_path, monkeypatch):
     (deep / "sâu.xlsx").write_bytes(filled(campaign, generated, "CQ02", 11))
     assert len(str(deep / "sâu.xlsx")) > 2000
 
-    real_open = __import__("workbook_tools.inbox", fromlist=["open_no_follow"]).open_no_follow
+    real_open = __import__("workbook_tools.read.inbox", fromlist=["open_no_follow"]).open_no_follow
 
     def deny(path):
         if Path(path).name == "locked.xlsx":
             raise PermissionError(13, "Permission denied")
         return real_open(path)
-    monkeypatch.setattr("workbook_tools.inbox.open_no_follow", deny)
+    monkeypatch.setattr("workbook_tools.read.inbox.open_no_follow", deny)
 
     before = _tree(inbox)
     collection = collect(campaign, inbox)
@@ -265,8 +270,8 @@ def test_forged_identity_and_unknown_unit(campaign, generated, good, key, tmp_pa
     removed from the roster is 'unknown unit'."""
     import openpyxl
 
-    from workbook_tools.fill import fill_workbook
     from tests.test_collect import set_identity
+    from workbook_tools.demo.fill import fill_workbook
 
     src = next(f.path for f in generated.files if f.unit.code == "03550")
     forged = fill_workbook(campaign, src, tmp_path / "f.xlsx", {}, {},
@@ -308,7 +313,7 @@ def test_copied_file_is_flagged(campaign, generated, tmp_path):
 
 
 def test_added_and_reordered_sheets(campaign, generated, key, tmp_path):
-    from workbook_tools.fill import fill_workbook
+    from workbook_tools.demo.fill import fill_workbook
 
     src = next(f.path for f in generated.files if f.unit.code == "03550")
 
@@ -414,7 +419,7 @@ def test_formula_like_text_from_files_stays_text(campaign, generated, tmp_path):
 
     import openpyxl
 
-    from workbook_tools.layout import plan_criteria
+    from workbook_tools.form.layout import plan_criteria
 
     src = next(f.path for f in generated.files if f.unit.code == "03550").read_bytes()
     rng = random.Random(4)
@@ -444,7 +449,7 @@ def test_rich_text_shaped_cell_text_stays_text(campaign, generated, tmp_path):
     shaped like that must neither break the summary nor be read as formatting."""
     import openpyxl
 
-    from workbook_tools.styles import TextWorkbook
+    from workbook_tools.paper.xlsx_compat import TextWorkbook
 
     hostile = '<r><t>1</t></r><r><t xml:space="preserve">"/><x:bad'
     plain = TextWorkbook(str(tmp_path / "plain.xlsx"), {"constant_memory": True})

@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 
-from workbook_tools.indicators import IndicatorSpec, parse_rule
-from workbook_tools.problems import WorkbookToolsError
-from workbook_tools.spec import load_spec
 from tests.conftest import SPECS
+from workbook_tools.problems import WorkbookToolsError
+from workbook_tools.spec.indicators import IndicatorSpec, parse_rule
+from workbook_tools.spec.load import load_spec
 
 # Figures named in the outlines of the seed document, each must have a field.
 OUTLINE_FIGURES = [

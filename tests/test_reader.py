@@ -8,8 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook_tools import xlsx_read as X
-from workbook_tools.fill import fast_fill, fill_workbook, sample_figures, sample_scores
+from workbook_tools.demo.fill import (
+    fast_fill,
+    fill_workbook,
+    sample_figures,
+    sample_scores,
+)
+from workbook_tools.read import parser, scanner
+from workbook_tools.read import xlsx as X
 
 
 def assert_scanner_agrees(data: bytes) -> int:
@@ -18,10 +24,10 @@ def assert_scanner_agrees(data: bytes) -> int:
     scanned = 0
     for name in book.order:
         xml = book._xml[name]
-        if X._sheet_data_span(xml) is None:
+        if scanner.sheet_data_span(xml) is None:
             continue
-        fast = X._scan_sheet(xml, name, "", strings, None)
-        full = X._parse_sheet(xml, name, "", strings, None)
+        fast = scanner.scan_sheet(xml, name, "", strings, None)
+        full = parser.parse_sheet(xml, name, "", strings, None)
         assert fast.cells == full.cells and fast.protected == full.protected, name
         scanned += 1
     return scanned
@@ -66,7 +72,7 @@ def test_unusual_cells_are_read_like_the_parser(cell):
     data = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             b'<sheetData><row r="1">' + cell + b"</row></sheetData></worksheet>")
     sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000)
-    assert sheet.cells == X._parse_sheet(data, "S", "visible", ["x"], None).cells
+    assert sheet.cells == parser.parse_sheet(data, "S", "visible", ["x"], None).cells
 
 
 ODD_CELLS = (
@@ -90,7 +96,7 @@ def test_odd_cells_are_read_like_the_parser(cell):
             b'<sheetData><row r="1">' + cell + b"</row></sheetData></worksheet>")
     for columns in (None, frozenset({1}), frozenset({1, 28})):
         sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000, columns)
-        assert sheet.cells == X._parse_sheet(data, "S", "visible", ["x"], columns).cells
+        assert sheet.cells == parser.parse_sheet(data, "S", "visible", ["x"], columns).cells
 
 
 @pytest.mark.parametrize("protection, protected", [
@@ -103,7 +109,7 @@ def test_protection_is_read_like_the_parser(protection, protected):
             b'<row r="1"><c r="A1"><v>1</v></c></row></sheetData>' + protection + b"</worksheet>")
     sheet, _ = X._read_sheet(data, "S", "visible", [], 1000)
     assert sheet.protected is protected
-    assert X._parse_sheet(data, "S", "visible", [], None).protected is protected
+    assert parser.parse_sheet(data, "S", "visible", [], None).protected is protected
 
 
 @pytest.mark.parametrize("items", [
@@ -114,7 +120,7 @@ def test_protection_is_read_like_the_parser(protection, protected):
 def test_shared_strings_are_read_like_the_parser(items):
     data = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + items + b"</sst>"
     root = X.ET.fromstring(data)
-    expected = [X._text_of(si) for si in root.iterfind(X._namespace(root) + "si")]
+    expected = [parser.text_of(si) for si in root.iterfind(parser.namespace(root) + "si")]
     assert X._shared_strings(data, X.Limits()) == expected
 
 
@@ -158,7 +164,7 @@ def test_scanner_never_differs_from_the_parser(cells, columns, row, extra):
             + b"".join(_cell_markup(*c) for c in cells) + b"</row></sheetData>" + extra + b"</worksheet>")
     strings = ["s0", "s1", "s2"]
     try:
-        expected = X._parse_sheet(data, "S", "visible", strings, columns)
+        expected = parser.parse_sheet(data, "S", "visible", strings, columns)
     except (X.ET.ParseError, ValueError, IndexError):
         with pytest.raises((X.ET.ParseError, ValueError, IndexError)):
             X._read_sheet(data, "S", "visible", strings, 1000, columns)
@@ -186,7 +192,7 @@ def test_shared_strings_never_differ_from_the_parser(items, prefixed):
         with pytest.raises(X.ET.ParseError):
             X._shared_strings(data, X.Limits())
         return
-    expected = [X._text_of(si) for si in root.iterfind(X._namespace(root) + "si")]
+    expected = [parser.text_of(si) for si in root.iterfind(parser.namespace(root) + "si")]
     assert X._shared_strings(data, X.Limits()) == expected
 
 
@@ -220,7 +226,7 @@ def test_tricky_sheets_are_read_like_the_parser(root, rows, extra):
             + b"</worksheet>")
     for columns in (None, frozenset({1}), frozenset({1, 28})):
         sheet, _ = X._read_sheet(data, "S", "visible", ["x"], 1000, columns)
-        parsed = X._parse_sheet(data, "S", "visible", ["x"], columns)
+        parsed = parser.parse_sheet(data, "S", "visible", ["x"], columns)
         assert (sheet.cells, sheet.protected) == (parsed.cells, parsed.protected)
 
 
@@ -232,4 +238,4 @@ def test_tricky_sheets_are_read_like_the_parser(root, rows, extra):
 ])
 def test_tricky_shared_strings_are_read_like_the_parser(data):
     root = X.ET.fromstring(data)
-    assert X._shared_strings(data, X.Limits()) == [X._text_of(si) for si in root.iterfind(X._namespace(root) + "si")]
+    assert X._shared_strings(data, X.Limits()) == [parser.text_of(si) for si in root.iterfind(parser.namespace(root) + "si")]

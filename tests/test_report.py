@@ -12,11 +12,11 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from workbook_tools.cli import main
-from workbook_tools.demo import SAMPLE_PREVIOUS, run_demo
-from workbook_tools.report import build_report
-from workbook_tools.yamlio import load_yaml
 from tests.conftest import SAMPLE
+from workbook_tools.cli import main
+from workbook_tools.demo.run import SAMPLE_PREVIOUS, run_demo
+from workbook_tools.report.document import build_report
+from workbook_tools.spec.yamlio import load_yaml
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +174,7 @@ def test_summary_compares_with_last_year(demo, tmp_path):
 def test_results_read_back_compactly(tmp_path):
     """Rows of a unit need not be next to each other; the team's score counts over the unit's own;
     blanks and short rows are no value; a figure is kept as written."""
-    from workbook_tools.results import read_results
+    from workbook_tools.results.years import read_results
 
     (tmp_path / "units.csv").write_text(
         "unit_code,unit_name,group,form_id,status,total,classification,rank_in_group,rank_overall,late,file\n"

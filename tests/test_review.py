@@ -13,15 +13,20 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from workbook_tools.campaign import load_campaign
-from workbook_tools.cli import main
-from workbook_tools.collect import collect
-from workbook_tools.fill import fast_fill, sample_figures, sample_scores
-from workbook_tools.generate import generate_campaign
-from workbook_tools.layout import cell_ref
-from workbook_tools.review_layout import C_REASON, C_SELF, C_TEAM, plan_review_sheet, scored_forms
 from tests.conftest import SAMPLE
 from tests.test_collect import set_identity
+from workbook_tools.cli import main
+from workbook_tools.collect.pipeline import collect
+from workbook_tools.demo.fill import fast_fill, sample_figures, sample_scores
+from workbook_tools.form.layout import cell_ref
+from workbook_tools.form.review_layout import (
+    C_REASON,
+    C_SELF,
+    C_TEAM,
+    plan_review_sheet,
+)
+from workbook_tools.generate.run import generate_campaign
+from workbook_tools.spec.campaign import load_campaign
 
 UNITS = ("03549", "03391", "03490", "CQ01", "CQ02")
 ON_TIME = dt.datetime(2023, 11, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -69,7 +74,7 @@ def unit_sheet(book, code: str):
 
 def blocks(campaign, code: str):
     unit = next(u for u in campaign.units if u.code == code)
-    return {b.spec.id: b for b in plan_review_sheet(scored_forms(campaign, unit))}
+    return {b.spec.id: b for b in plan_review_sheet(list(campaign.scored_forms_for(unit)))}
 
 
 def team_fill(campaign, src: Path, dst: Path, entries: dict[str, dict[str, dict[str, object]]]) -> Path:

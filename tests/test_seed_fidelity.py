@@ -12,8 +12,9 @@ from decimal import Decimal
 
 import pytest
 
-from workbook_tools.spec import CriteriaSpec, Section, load_spec
 from tests.conftest import SEED, SPECS
+from workbook_tools.spec.criteria import CriteriaSpec, Section
+from workbook_tools.spec.load import load_spec
 
 pytestmark = pytest.mark.skipif(not SEED.exists(), reason=f"seed document not found at {SEED}")
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from workbook_tools.problems import WorkbookToolsError
-from workbook_tools.spec import CriteriaSpec, Section, load_spec
 from tests.conftest import SPECS
+from workbook_tools.problems import WorkbookToolsError
+from workbook_tools.spec.criteria import CriteriaSpec, Section
+from workbook_tools.spec.load import load_spec
 
 GOOD = textwrap.dedent("""\
     kind: criteria

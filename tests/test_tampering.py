@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from workbook_tools.fill import fill_workbook, sample_figures, sample_scores
-from workbook_tools.layout import IND_COL_VALUE, plan_criteria, plan_indicators
-from workbook_tools.merge import merge_units, judge_files
-from workbook_tools.inbox import scan_inbox
-from workbook_tools.validate import check_file
 from tests.test_collect import set_identity
+from workbook_tools.demo.fill import fill_workbook, sample_figures, sample_scores
+from workbook_tools.form.layout import IND_COL_VALUE, plan_criteria, plan_indicators
+from workbook_tools.read.check import check_file
+from workbook_tools.read.inbox import scan_inbox
+from workbook_tools.results.choose import judge_files
+from workbook_tools.results.merge import merge_units
 
 
 @pytest.fixture(scope="module")

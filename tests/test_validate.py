@@ -11,13 +11,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from workbook_tools.cli import main
-from workbook_tools.embed import META_SHEET, property_name
-from workbook_tools.fill import fill_workbook
-from workbook_tools.layout import plan_criteria
-from workbook_tools.scoring import classify, table_total
-from workbook_tools.validate import check_file
 from tests.conftest import SAMPLE
+from workbook_tools.cli import main
+from workbook_tools.demo.fill import fill_workbook
+from workbook_tools.form.identity import META_SHEET, property_name
+from workbook_tools.form.layout import plan_criteria
+from workbook_tools.read.check import check_file
+from workbook_tools.spec.scoring import classify, table_total
 
 FORMS = ("qcdc-hd22", "dvcq-qd248")
 

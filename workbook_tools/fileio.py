@@ -30,6 +30,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to path through a temporary file (see ``atomic_path``)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
 def _normal_permissions(path: Path) -> None:
     """mkstemp makes files private (0600); outputs get the usual permissions (umask applied)."""
     umask = os.umask(0)

@@ -2,19 +2,30 @@
 
 Every problem a user can see has a code, a severity, a Vietnamese message saying what is
 wrong and a Vietnamese fix saying what to do, plus where it is (file and line for text files;
-file, sheet and cell for workbooks). Problems are data: callers collect them and the CLI prints.
+file, sheet and cell for workbooks). Problems are data: callers collect them (a ``ProblemSink``
+for a returned workbook) and the faces (CLI, app) show them.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 
-ERROR = "error"
-WARNING = "warning"
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+
+class Severity(StrEnum):
+    """An error must be fixed before the file counts; a warning should be looked at."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 # code: (severity, message template, fix template)
-CATALOGUE: dict[str, tuple[str, str, str]] = {
+CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     # --- text files (YAML, CSV) ---
     "FILE_NOT_FOUND": (ERROR, "Không tìm thấy tệp {path}.",
                        "Kiểm tra lại đường dẫn hoặc tên tệp."),
@@ -59,8 +70,6 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
                   "Viết dạng 'ma_a + ma_b <= ma_c' với các mã chỉ tiêu kiểu số nguyên đã khai báo."),
     "SPEC_KIND": (ERROR, "Tệp có 'kind: {value}' không dùng được ở đây.",
                   "Dùng 'kind: criteria' cho bảng chấm điểm, 'kind: indicators' cho số liệu."),
-    "SPEC_NOT_NFC": (WARNING, "Văn bản chưa ở dạng Unicode NFC; đã tự chuẩn hóa.",
-                     "Lưu tệp bằng bộ gõ Unicode dựng sẵn để tránh sai khác khi so sánh."),
     # --- campaign and roster ---
     "CAMPAIGN_FORM_UNKNOWN": (ERROR, "Biểu mẫu '{form}' không có trong các tệp tiêu chí đã khai báo.",
                               "Khai báo tệp tiêu chí có id '{form}' trong 'specs', hoặc sửa tên biểu mẫu."),
@@ -199,7 +208,7 @@ class Problem:
     """One user-facing problem: what, where, and how to fix it."""
 
     code: str
-    severity: str
+    severity: Severity
     message: str
     fix: str
     file: str = ""
@@ -222,7 +231,7 @@ class Problem:
 
     def render(self) -> str:
         """One-line text: severity, code, where, what, fix."""
-        label = "LỖI" if self.severity == ERROR else "CẢNH BÁO"
+        label = "LỖI" if self.severity == Severity.ERROR else "CẢNH BÁO"
         where = self.where()
         head = f"{label} [{self.code}]" + (f" {where}:" if where else ":")
         return f"{head} {self.message} Cách sửa: {self.fix}"
@@ -246,6 +255,53 @@ def make_problem(code: str, *, file: str = "", line: int | None = None, sheet: s
     )
 
 
+class ProblemSink:
+    """Collects the problems found in one file, each tagged with the unit it concerns.
+
+    Cells are given as Excel shows them: ``row`` and ``col`` are 1-based. A unit workbook's
+    problems all concern its own unit (tag ''); a review workbook covers many units, so its
+    reader takes ``for_unit`` views that add to the same list.
+    """
+
+    def __init__(self, file: str, unit: str = "", items: list[tuple[str, Problem]] | None = None):
+        self.file, self.unit = file, unit
+        self.items: list[tuple[str, Problem]] = [] if items is None else items
+
+    def add(self, code: str, sheet: str = "", row: int | None = None, col: int | None = None,
+            **params: object) -> Problem:
+        """Record a problem from the catalogue at (row, col) of sheet, 1-based."""
+        cell = excel_cell(row, col) if row and col else ""
+        problem = make_problem(code, file=self.file, sheet=sheet, cell=cell, **params)
+        self.items.append((self.unit, problem))
+        return problem
+
+    def for_unit(self, unit: str) -> ProblemSink:
+        """A view of this sink whose problems concern ``unit``."""
+        return ProblemSink(self.file, unit, self.items)
+
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem recorded, in order."""
+        return tuple(p for _, p in self.items)
+
+    def errors_since(self, mark: int) -> bool:
+        """Whether an error was recorded after the first ``mark`` items."""
+        return any(p.severity == Severity.ERROR for _, p in self.items[mark:])
+
+    def keep(self, codes: frozenset[str]) -> None:
+        """Drop every problem but the errors with one of these codes."""
+        self.items[:] = [(u, p) for u, p in self.items if p.severity == Severity.ERROR and p.code in codes]
+
+
+def excel_cell(row: int, col: int) -> str:
+    """A1 reference of a 1-based cell, e.g. (12, 5) -> 'E12'."""
+    return xl_rowcol_to_cell(row - 1, col - 1)
+
+
+def catalogue_table() -> list[tuple[str, Severity, str]]:
+    """Every code with its severity and message template (for the README), in catalogue order."""
+    return [(code, severity, message) for code, (severity, message, _fix) in CATALOGUE.items()]
+
+
 class WorkbookToolsError(Exception):
     """Raised when input cannot be used; carries every problem found."""
 
@@ -255,4 +311,4 @@ class WorkbookToolsError(Exception):
 
     def errors(self) -> tuple[Problem, ...]:
         """Problems of severity error."""
-        return tuple(p for p in self.problems if p.severity == ERROR)
+        return tuple(p for p in self.problems if p.severity == Severity.ERROR)

@@ -1,0 +1,122 @@
+"""The collector: from an inbox of returned files to the district summary and its CSVs.
+
+``collect_campaign`` is the library entry point behind ``workbook-tools collect``. It reads the
+inbox (never writing to it), checks every candidate file (in parallel), decides one result per
+roster unit (``results``) and writes ``tong-hop.xlsx`` plus the CSV contracts described in the
+README (``outputs``). All outputs are staged and moved into place together at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from workbook_tools.form.signing import campaign_key
+from workbook_tools.outputs.write import write_outputs
+from workbook_tools.parallel import ordered_map
+from workbook_tools.problems import WorkbookToolsError, make_problem
+from workbook_tools.read.check import Submission, check_file
+from workbook_tools.read.inbox import FileKind, FoundFile, read_candidate, scan_inbox
+from workbook_tools.read.review import read_review
+from workbook_tools.results.choose import judge_files
+from workbook_tools.results.compact import EMPTY, CompactMap, share
+from workbook_tools.results.merge import collect_issues, merge_units
+from workbook_tools.results.model import Collection, IssueRow
+from workbook_tools.results.review import review_issues
+from workbook_tools.results.years import read_results
+from workbook_tools.spec.campaign import Campaign, load_campaign
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CollectResult:
+    """A finished run: the collection and where its outputs were written."""
+
+    collection: Collection
+    out_dir: Path
+    outputs: tuple[Path, ...]
+
+
+def default_out_dir(campaign: Campaign) -> Path:
+    """output/<campaign id>/tong-hop/"""
+    return Path("output") / campaign.id / "tong-hop"
+
+
+def collect_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path | str | None = None,
+                     progress: Progress | None = None, review: Path | str | None = None,
+                     previous: Path | str | None = None) -> CollectResult:
+    """Collect an inbox (and the team's review workbook, if given); write the summary and CSVs.
+
+    With ``previous`` (last year's collect output folder) the summary compares the two years.
+    """
+    campaign = load_campaign(campaign_path)
+    last_year = read_results(previous) if previous else None
+    collection = collect(campaign, Path(inbox), progress, Path(review) if review else None)
+    collection = replace(collection, previous=last_year)
+    out = Path(out_dir) if out_dir else default_out_dir(campaign)
+    outputs = write_outputs(collection, out)
+    return CollectResult(collection, out, tuple(outputs))
+
+
+def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
+            review_path: Path | None = None) -> Collection:
+    """Read and judge every file in the inbox, and the review workbook if given (no output written)."""
+    if not inbox.is_dir():
+        raise WorkbookToolsError([make_problem("CLI_INBOX_MISSING", path=str(inbox))])
+    if review_path is not None and not review_path.is_file():
+        raise WorkbookToolsError([make_problem("FILE_NOT_FOUND", path=str(review_path))])
+    run_at = dt.datetime.now(campaign.timezone).replace(microsecond=0)
+    key, notes = campaign_key(Path(campaign.secret_key_file))
+    found = scan_inbox(inbox, campaign.max_file_bytes)
+    candidates = [f for f in found if f.kind == FileKind.CANDIDATE]
+    results = ordered_map(_check_job, (campaign, key), candidates, progress)
+    checked = {item.rel: compact_submission(campaign, result) for item, result in zip(candidates, results)}
+    outcomes = judge_files(campaign, found, checked)
+    review = read_review(campaign, review_path, key) if review_path else None
+    units = merge_units(campaign, outcomes, review)
+    issues = tuple(IssueRow("", note) for note in notes) + collect_issues(campaign, outcomes, units)
+    if review is not None:
+        issues += review_issues(campaign, review, units)
+    return Collection(campaign, inbox, run_at, tuple(outcomes), units, issues, review)
+
+
+def compact_submission(campaign: Campaign, submission: Submission) -> Submission:
+    """The same submission in less memory: values coded against shared tables, repeated texts
+    shared with the campaign's, identity cut to what merging uses (unit code and file id), no
+    path (the inbox entry has it)."""
+    forms = []
+    for form in submission.forms:
+        spec = campaign.form(form.form_id)
+        keys = spec.row_ids
+        forms.append(replace(form, form_id=spec.id, sheet=sys.intern(form.sheet),
+                             classification=form.classification and sys.intern(form.classification),
+                             total=share(form.total),
+                             scores=CompactMap(keys, form.scores) if form.scores else EMPTY,
+                             figures=CompactMap(keys, form.figures) if form.figures else EMPTY,
+                             notes=CompactMap(keys, form.notes) if form.notes else EMPTY))
+    unit = campaign.units_by_code.get(submission.unit_code or "")
+    return replace(submission, path=None, forms=tuple(forms), identity=EMPTY,
+                   unit_code=unit.code if unit else submission.unit_code)
+
+
+def _check_job(context: tuple[Campaign, bytes | None], item: FoundFile) -> Submission:
+    """One file, in a worker process (see ``parallel``)."""
+    return _check_candidate(context[0], item, context[1])
+
+
+def _check_candidate(campaign: Campaign, item: FoundFile, key: bytes | None) -> Submission:
+    """Check the exact bytes that were hashed; a file changed or vanished meanwhile is unreadable."""
+    try:
+        data = read_candidate(item)
+    except OSError as exc:
+        data, detail = None, f"không đọc được tệp ({exc.strerror or exc})"
+    else:
+        detail = "tệp bị thay đổi trong lúc đang đọc; chạy lại lệnh"
+    if data is None:
+        return Submission(item.path, None, None, {}, (),
+                          (make_problem("WB_UNREADABLE", file=item.rel, detail=detail),))
+    return check_file(campaign, item.path, item.rel, data, key)

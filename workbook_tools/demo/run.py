@@ -1,0 +1,130 @@
+"""The demo: generate the sample campaign, fill a realistic inbox, collect it.
+
+The inbox looks like what a district officer copies together from e-mail and USB sticks: most
+units' files filled with varied valid scores, saved before the deadline, some renamed, in
+subfolders; and a few typical faults: a blank score, a score typed as text "4,5", a score above
+its maximum pasted over the validation, a unit that sent a corrected file after a faulty one,
+a unit that never answered, a late file, two units with equal totals, a stray PDF and a lock
+file. Everything is seeded, so two runs build the same inbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbook_tools.collect.pipeline import CollectResult, Progress, collect_campaign
+from workbook_tools.demo.fill import fill_workbook, sample_figures, sample_scores
+from workbook_tools.generate.run import GenerateResult, generate_campaign
+from workbook_tools.problems import WorkbookToolsError, make_problem
+from workbook_tools.report.document import build_report
+
+MARKER = ".workbook-tools-demo"
+SAMPLE_CAMPAIGN = Path(__file__).resolve().parents[2] / "samples" / "phong_tho_2023" / "campaign.yaml"
+SAMPLE_PREVIOUS = Path(__file__).resolve().parents[2] / "samples" / "phong_tho_2022" / "ket-qua"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """Where the demo wrote its three folders, and what collect found."""
+
+    generated: GenerateResult
+    inbox: Path
+    collected: CollectResult
+    story: tuple[str, ...]  # what was planted in the inbox, for the user to find again
+    report: Path | None = None
+
+
+def run_demo(out_dir: Path | str = Path("output") / "demo", campaign_path: Path | str = SAMPLE_CAMPAIGN,
+             progress: Progress | None = None) -> DemoResult:
+    """Generate, fill an inbox, collect; the three folders go under out_dir."""
+    out = Path(out_dir)
+    if not Path(campaign_path).is_file():
+        raise WorkbookToolsError([make_problem("FILE_NOT_FOUND", path=str(campaign_path))])
+    _prepare(out)
+    generated = generate_campaign(campaign_path, out / "phat-hanh")
+    inbox = out / "hop-thu"
+    story = build_inbox(generated, inbox)
+    previous = SAMPLE_PREVIOUS if SAMPLE_PREVIOUS.is_dir() and Path(campaign_path) == SAMPLE_CAMPAIGN else None
+    collected = collect_campaign(campaign_path, inbox, out / "tong-hop", progress, previous=previous)
+    report = None
+    if generated.campaign.report_file:
+        report = build_report(campaign_path, out / "tong-hop", previous, out / "bao-cao" /
+                              f"bao-cao-{generated.campaign.year}.docx").path
+    return DemoResult(generated, inbox, collected, tuple(story), report)
+
+
+def _prepare(out: Path) -> None:
+    """Start from an empty demo inbox; refuse to touch a folder the demo did not create."""
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise WorkbookToolsError([make_problem("CLI_OUTPUT_UNWRITABLE", path=str(out),
+                                               detail="thư mục đã có dữ liệu khác, không phải của lệnh demo")])
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("Thư mục do lệnh 'workbook-tools demo' tạo ra.\n", encoding="utf-8")
+    shutil.rmtree(out / "hop-thu", ignore_errors=True)
+
+
+def build_inbox(generated: GenerateResult, inbox: Path, seed: int = 2023) -> list[str]:
+    """Fill every unit's workbook into inbox (except one), planting the faults; returns the story."""
+    campaign = generated.campaign
+    rng = random.Random(seed)
+    files = list(generated.files)
+    zone = campaign.timezone
+    deadline = dt.datetime.combine(campaign.deadline, dt.time(0, 0), tzinfo=zone)
+    scored = campaign.scored_forms
+    first, second = scored[0], scored[-1]
+    story, previous = [], None
+    for index, generated_file in enumerate(files):
+        unit = generated_file.unit
+        scores = sample_scores(campaign, rng, level=rng.uniform(0.55, 0.97))
+        figures = sample_figures(campaign, rng)
+        saved = deadline - dt.timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 9), minutes=rng.randint(0, 59))
+        folder = inbox / ("email" if index % 3 else "usb")
+        name = generated_file.path.name if index % 4 else f"Bieu cham diem {index + 1:02d} - gui Phong Noi vu.xlsx"
+        label = f"{unit.name} ({unit.code})"
+        if index == 2:
+            del scores[first.id][first.criteria()[0].id]
+            story.append(f"{label}: bỏ trống điểm tiêu chí STT {first.criteria()[0].stt} bảng {first.short_name}.")
+        elif index == 3:
+            criterion = next(c for c in first.criteria() if c.max >= 5)
+            scores[first.id][criterion.id] = "4,5"
+            story.append(f"{label}: gõ điểm '4,5' dạng chữ ở tiêu chí STT {criterion.stt} bảng {first.short_name} "
+                         "(vẫn hợp lệ, có cảnh báo).")
+        elif index == 5:
+            criterion = second.criteria()[0]
+            scores[second.id][criterion.id] = float(criterion.max + 2)
+            story.append(f"{label}: dán điểm {criterion.max + 2} vượt điểm chuẩn {criterion.max} "
+                         f"ở tiêu chí STT {criterion.stt} bảng {second.short_name}.")
+        elif index == 6:
+            faulty = {k: dict(v) for k, v in scores.items()}
+            faulty[first.id][first.criteria()[1].id] = float(first.criteria()[1].max + 1)
+            fill_workbook(campaign, generated_file.path, _fresh(folder / name), faulty, figures,
+                          saved_at=saved - dt.timedelta(days=3))
+            folder, saved = inbox / "email" / "gui-lai", saved + dt.timedelta(hours=2)
+            story.append(f"{label}: gửi tệp có lỗi, 3 ngày sau gửi lại tệp đã sửa (thư mục gui-lai).")
+        elif index == 8:
+            story.append(f"{label}: không gửi tệp nào.")
+            continue
+        elif index == 10:
+            saved = deadline + dt.timedelta(days=1, hours=9, minutes=15)
+            story.append(f"{label}: lưu tệp ngày {saved:%d/%m/%Y} (sau hạn), nộp muộn.")
+        elif index == 12 and previous is not None:
+            scores = {k: dict(v) for k, v in previous.items()}
+            story.append(f"{label}: tổng điểm bằng đơn vị liền trước (đồng hạng).")
+        previous = scores
+        fill_workbook(campaign, generated_file.path, _fresh(folder / name), scores, figures, saved_at=saved)
+    stray = _fresh(inbox / "email" / "Bao cao ket qua QCDC 2023.pdf")
+    stray.write_bytes(b"%PDF-1.4\n% bao cao bang van ban, khong phai bieu mau\n%%EOF\n")
+    lock = _fresh(inbox / "usb" / ("~$" + files[0].path.name))
+    lock.write_bytes(b"\x00" * 165)
+    story.append("Một tệp PDF báo cáo và một tệp khóa tạm '~$...' của Excel lẫn trong thư mục.")
+    return story
+
+
+def _fresh(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+

@@ -1,0 +1,57 @@
+"""Data embedded in every generated workbook so the collector can identify it.
+
+The same key/value pairs are written twice: as custom document properties (kept by Excel and
+by a LibreOffice re-save) and on a hidden, protected sheet ``_wt`` (plain hidden, not
+veryHidden: LibreOffice turns veryHidden into hidden anyway). Row ids live in hidden column A
+of each form sheet (see ``layout``). Nothing here is a security measure: the collector
+re-checks everything against the spec.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from workbook_tools import TEMPLATE_VERSION
+from workbook_tools.spec.campaign import Campaign, Unit
+
+META_SHEET = "_wt"
+FORMAT_NAME = "workbook_tools"            # the ``format`` of a unit workbook
+REVIEW_FORMAT = "workbook_tools_review"    # ... of the inspection team's review workbook
+INSTRUCTIONS_SHEET = "Hướng dẫn"          # the first sheet of a unit workbook
+PROPERTY_PREFIX = "wt_"
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """Who a generated file is for and what it was generated from."""
+
+    file_id: str
+    generated_at: dt.datetime
+
+
+def build_metadata(campaign: Campaign, unit: Unit, identity: FileIdentity) -> dict[str, str]:
+    """Ordered key/value pairs describing one generated workbook."""
+    meta = {
+        "format": FORMAT_NAME,
+        "template_version": TEMPLATE_VERSION,
+        "campaign_id": campaign.id,
+        "campaign_year": str(campaign.year),
+        "unit_code": unit.code,
+        "unit_name": unit.name,
+        "unit_group": unit.group,
+        "file_id": identity.file_id,
+        "generated_at": identity.generated_at.isoformat(timespec="seconds"),
+    }
+    forms = campaign.forms_for(unit)
+    meta["forms"] = ",".join(f.id for f in forms)
+    for form in forms:
+        meta[f"form.{form.id}.version"] = form.version
+        meta[f"form.{form.id}.sha256"] = form.content_hash
+        meta[f"form.{form.id}.sheet"] = form.sheet_name
+    return meta
+
+
+def property_name(key: str) -> str:
+    """Custom document property name for a metadata key."""
+    return PROPERTY_PREFIX + key.replace(".", "_").replace("-", "_")

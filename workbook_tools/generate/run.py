@@ -1,0 +1,92 @@
+"""The generator: one locked workbook per roster unit, plus a manifest.
+
+``generate_campaign`` is the library entry point behind ``workbook-tools generate``.
+Each workbook is written to a temporary file and moved into place, so an interrupted run never
+leaves a half-written workbook under its final name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbook_tools.fileio import write_bytes_atomic, write_csv
+from workbook_tools.form.identity import FileIdentity
+from workbook_tools.form.names import unit_file_name
+from workbook_tools.form.signing import load_or_create_key
+from workbook_tools.generate.template import build_template, instantiate
+from workbook_tools.generate.workbook import build_to
+from workbook_tools.parallel import ordered_map
+from workbook_tools.spec.campaign import Campaign, Unit, load_campaign
+
+MANIFEST_COLUMNS = ("unit_code", "unit_name", "group", "file", "sha256", "file_id", "forms")
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """One workbook written for one unit."""
+
+    unit: Unit
+    path: Path
+    sha256: str
+    file_id: str
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    """What a generate run wrote."""
+
+    campaign: Campaign
+    out_dir: Path
+    files: tuple[GeneratedFile, ...]
+    manifest: Path
+    key_file: Path
+    key_created: bool
+
+
+def default_out_dir(campaign: Campaign) -> Path:
+    """output/<campaign id>/phat-hanh/"""
+    return Path("output") / campaign.id / "phat-hanh"
+
+
+def generate_campaign(campaign_path: Path | str, out_dir: Path | str | None = None,
+                      units: tuple[str, ...] = (), progress=None) -> GenerateResult:
+    """Generate every unit's workbook (or only the given unit codes) and the manifest."""
+    campaign = load_campaign(campaign_path)
+    out = Path(out_dir) if out_dir else default_out_dir(campaign)
+    out.mkdir(parents=True, exist_ok=True)
+    key_file = Path(campaign.secret_key_file)
+    key, key_created = load_or_create_key(key_file)
+    chosen = [u for u in campaign.units if not units or u.code in units]
+    now = dt.datetime.now(dt.timezone.utc).astimezone()
+    jobs = [(unit, FileIdentity(file_id=str(uuid.uuid4()), generated_at=now)) for unit in chosen]
+    templates = {g: build_template(campaign, g, FileIdentity("", now), build_to)
+                 for g in sorted({u.group for u in chosen})}
+    files = list(ordered_map(_generate_job, (campaign, key, out, templates), jobs, progress))
+    manifest = out / "manifest.csv"
+    write_csv(manifest, MANIFEST_COLUMNS, [_manifest_row(campaign, f) for f in files])
+    return GenerateResult(campaign=campaign, out_dir=out, files=tuple(files), manifest=manifest,
+                          key_file=key_file, key_created=key_created)
+
+
+def _generate_job(context, job: tuple[Unit, FileIdentity]) -> GeneratedFile:
+    """Write one unit's workbook atomically from its group's template (in a worker process)."""
+    campaign, key, out, templates = context
+    unit, identity = job
+    path = out / unit_file_name(unit)
+    data = instantiate(templates[unit.group], campaign, unit, identity, key)
+    write_bytes_atomic(path, data)
+    return GeneratedFile(unit=unit, path=path, sha256=hashlib.sha256(data).hexdigest(), file_id=identity.file_id)
+
+
+def _manifest_row(campaign: Campaign, generated: GeneratedFile) -> dict[str, str]:
+    forms = campaign.forms_for(generated.unit)
+    return {
+        "unit_code": generated.unit.code, "unit_name": generated.unit.name,
+        "group": generated.unit.group, "file": generated.path.name, "sha256": generated.sha256,
+        "file_id": generated.file_id,
+        "forms": ";".join(f"{f.id}@{f.version}#{f.content_hash[:12]}" for f in forms),
+    }

@@ -1,0 +1,96 @@
+"""The sheets "Tình hình nộp" (every unit) and "Tệp đã nhận" (every file found)."""
+
+from __future__ import annotations
+
+from xlsxwriter.worksheet import Worksheet
+
+from workbook_tools.outputs.summary.base import (
+    VERDICT_TEXT,
+    Formats,
+    fit_row,
+    page_setup,
+    title_block,
+)
+from workbook_tools.results.model import (
+    Collection,
+    Status,
+    TimeSource,
+    Verdict,
+    local_text,
+)
+
+
+def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> None:
+    """The roster with what came in, then every file found with its verdict."""
+    campaign = collection.campaign
+    last_col = 10
+    row = title_block(ws, fm, collection, "TÌNH HÌNH NỘP BIỂU MẪU", last_col)
+    ws.merge_range(row, 0, row, last_col,
+                   f"Nộp muộn: tệp được lưu từ 00:00 ngày {campaign.deadline:%d/%m/%Y} trở đi (giờ "
+                   f"{campaign.timezone}). Thời gian lưu lấy từ tệp (Excel, LibreOffice, WPS ghi khi lưu); "
+                   "nếu tệp không có thì lấy thời gian sửa đổi của tệp trong thư mục. "
+                   f"Thư mục nhận: {collection.inbox}.", fm.note)
+    ws.set_row(row, 30)
+    header = row + 2
+    labels = ("STT", "Mã", "Đơn vị", "Nhóm", "Tình trạng", "Nộp muộn", "Lưu lúc", "Theo",
+              "Tệp được dùng", "Số tệp khác", "SHA-256")
+    for col, label in enumerate(labels):
+        ws.write_string(header, col, label, fm.header)
+    row = header + 1
+    others: dict[str, int] = {}
+    for outcome in collection.files:
+        if outcome.verdict == Verdict.SUPERSEDED:
+            others[outcome.unit_code] = others.get(outcome.unit_code, 0) + 1
+    for number, outcome in enumerate(collection.units, start=1):
+        file = outcome.file
+        status = {Status.VALID: "Đã nhận, hợp lệ", Status.INVALID: "Đã nhận, có lỗi", Status.MISSING: "Chưa nộp"}[outcome.status]
+        ws.write_number(row, 0, number, fm.center)
+        ws.write_string(row, 1, outcome.unit.code, fm.center)
+        ws.write_string(row, 2, outcome.unit.name, fm.wrap)
+        ws.write_string(row, 3, campaign.group(outcome.unit.group).label, fm.wrap)
+        ws.write_string(row, 4, status, fm.center if outcome.status == Status.VALID else fm.bad)
+        late = "" if outcome.late is None else ("Muộn" if outcome.late else "Đúng hạn")
+        ws.write_string(row, 5, late, fm.bad if outcome.late else fm.center)
+        ws.write_string(row, 6, local_text(file.saved_at, campaign.timezone) if file else "", fm.center)
+        ws.write_string(row, 7, ("trong tệp" if file.time_source == TimeSource.EMBEDDED else "tệp") if file else "", fm.center)
+        ws.write_string(row, 8, file.found.rel if file else "", fm.wrap)
+        ws.write_number(row, 9, others.get(outcome.unit.code, 0), fm.number)
+        ws.write_string(row, 10, file.found.sha256 if file else "", fm.text)
+        fit_row(ws, row, [(outcome.unit.name, 24), (campaign.group(outcome.unit.group).label, 14),
+                       (file.found.rel if file else "", 30)])
+        row += 1
+    ws.autofilter(header, 0, row - 1, last_col)
+    for col, width in enumerate((5, 8, 24, 14, 14, 9, 15, 9, 30, 8, 66)):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(header + 1, 3)
+    page_setup(ws, header, last_col, row - 1)
+
+
+def write_files(ws: Worksheet, fm: Formats, collection: Collection) -> None:
+    """Every file found in the inbox with its verdict and the reason (its own sheet: own filter)."""
+    last_col = 5
+    row = title_block(ws, fm, collection, "CÁC TỆP TRONG THƯ MỤC NHẬN", last_col)
+    ws.merge_range(row, 0, row, last_col,
+                   f"Mọi tệp tìm thấy trong thư mục nhận ({len(collection.files)} tệp): tệp được dùng, tệp bị "
+                   "thay thế bởi tệp mới hơn, tệp bị loại và tệp bỏ qua, kèm lý do. Lọc theo cột 'Kết quả'.",
+                   fm.note)
+    ws.set_row(row, 30)
+    header = row + 2
+    for col, label in enumerate(("STT", "Kết quả", "Mã đơn vị", "Tệp", "Lý do", "SHA-256")):
+        ws.write_string(header, col, label, fm.header)
+    row = header + 1
+    for number, outcome in enumerate(collection.files, start=1):
+        ws.write_number(row, 0, number, fm.center)
+        ws.write_string(row, 1, VERDICT_TEXT[outcome.verdict],
+                        fm.center if outcome.verdict in (Verdict.USED, Verdict.SUPERSEDED) else fm.bad)
+        ws.write_string(row, 2, outcome.unit_code, fm.center)
+        ws.write_string(row, 3, outcome.found.rel, fm.wrap)
+        ws.write_string(row, 4, outcome.reason, fm.wrap)
+        ws.write_string(row, 5, outcome.found.sha256, fm.text)
+        fit_row(ws, row, [(outcome.found.rel, 50), (outcome.reason, 40)])
+        row += 1
+    ws.autofilter(header, 0, max(row - 1, header), last_col)
+    for col, width in enumerate((5, 13, 9, 50, 40, 66)):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(header + 1, 0)
+    page_setup(ws, header, last_col, row - 1)

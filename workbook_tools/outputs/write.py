@@ -1,0 +1,51 @@
+"""Writing a collection's outputs: the CSV contracts, ``tong-hop.xlsx`` and, after a review
+round, one notice per unit; all staged and moved into place together (all or nothing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbook_tools.fileio import StagedOutputs, write_csv_to, write_inert_rows_to
+from workbook_tools.outputs.csv import (
+    indicator_tuples,
+    issue_rows,
+    score_tuples,
+    submission_rows,
+    units_rows,
+)
+from workbook_tools.outputs.notices import notice_name, write_notice
+from workbook_tools.outputs.summary.workbook import write_summary
+from workbook_tools.problems import WorkbookToolsError, make_problem
+from workbook_tools.results.contracts import (
+    INDICATORS_COLUMNS,
+    ISSUES_COLUMNS,
+    SCORES_COLUMNS,
+    SUBMISSIONS_COLUMNS,
+    SUMMARY_NAME,
+    UNITS_COLUMNS,
+)
+from workbook_tools.results.model import Collection
+
+
+def write_outputs(collection: Collection, out: Path) -> list[Path]:
+    """Write tong-hop.xlsx and the CSVs, all or nothing."""
+    staged = StagedOutputs(out)
+    try:
+        write_csv_to(staged.path("units.csv"), UNITS_COLUMNS, units_rows(collection))
+        write_inert_rows_to(staged.path("scores.csv"), SCORES_COLUMNS, score_tuples(collection))
+        write_inert_rows_to(staged.path("indicators.csv"), INDICATORS_COLUMNS, indicator_tuples(collection))
+        write_csv_to(staged.path("issues.csv"), ISSUES_COLUMNS, issue_rows(collection))
+        write_csv_to(staged.path("submissions.csv"), SUBMISSIONS_COLUMNS, submission_rows(collection))
+        write_summary(collection, staged.path(SUMMARY_NAME))
+        if collection.review is not None:
+            for outcome in collection.units:
+                if outcome.file is not None:
+                    write_notice(collection, outcome, staged.path(notice_name(outcome)))
+        return staged.commit()
+    except OSError as exc:
+        staged.discard()
+        raise WorkbookToolsError([make_problem("CLI_OUTPUT_UNWRITABLE", path=str(out),
+                                               detail=exc.strerror or str(exc))]) from exc
+    except BaseException:
+        staged.discard()
+        raise

@@ -1,0 +1,99 @@
+"""One outcome per roster unit: the file that counts, each form's status, lateness, ranks.
+
+- Late: the counted file was saved at or after 00:00 of the deadline day, campaign time zone.
+- A form is valid when it was read completely and has no error; only valid forms are ranked.
+- With the inspection team's review, each form's final scores follow ``results.review``.
+"""
+
+from __future__ import annotations
+
+from workbook_tools.problems import Severity, make_problem
+from workbook_tools.read.check import Submission
+from workbook_tools.read.identify import REJECTING_CODES
+from workbook_tools.read.review import Review
+from workbook_tools.results.model import (
+    TIME_SOURCE_TEXT,
+    FileOutcome,
+    FormOutcome,
+    IssueRow,
+    Status,
+    UnitOutcome,
+    Verdict,
+    local_text,
+)
+from workbook_tools.results.rank import rank_units
+from workbook_tools.results.review import apply_review
+from workbook_tools.spec.base import Form, FormKind
+from workbook_tools.spec.campaign import Campaign, Unit
+
+
+def merge_units(campaign: Campaign, outcomes: list[FileOutcome], review: Review | None = None) -> tuple[UnitOutcome, ...]:
+    """One outcome per roster unit, with the team's review applied when given, ranked."""
+    used = {o.unit_code: o for o in outcomes if o.verdict == Verdict.USED}
+    units = [_unit_outcome(campaign, unit, used.get(unit.code), review) for unit in campaign.units]
+    return rank_units(campaign, units)
+
+
+def _unit_outcome(campaign: Campaign, unit: Unit, file: FileOutcome | None,
+                  review: Review | None) -> UnitOutcome:
+    if file is None or file.submission is None:
+        forms = tuple(FormOutcome(f.id, Status.MISSING, None, ()) for f in campaign.forms_for(unit))
+        return UnitOutcome(unit, None, None, forms)
+    sub = file.submission
+    late = file.saved_at is not None and file.saved_at >= campaign.deadline_at
+    forms = tuple(_form_outcome(campaign, unit, form, sub, review) for form in campaign.forms_for(unit))
+    return UnitOutcome(unit, file, late, forms)
+
+
+def _form_outcome(campaign: Campaign, unit: Unit, form: Form, sub: Submission,
+                  review: Review | None) -> FormOutcome:
+    result = next((r for r in sub.forms if r.form_id == form.id and r.sheet), None)
+    file_errors = tuple(p for p in sub.problems if p.severity == Severity.ERROR and p.form == form.id)
+    if result is None:
+        return FormOutcome(form.id, Status.INVALID, None, file_errors)
+    errors = tuple(p for p in sub.problems if p.severity == Severity.ERROR and p.sheet == result.sheet)
+    complete = result.complete or form.kind != FormKind.CRITERIA
+    status = Status.VALID if complete and not errors else Status.INVALID
+    outcome = FormOutcome(form.id, status, result, errors, final=result.scores,
+                          final_total=result.total, final_class=result.classification)
+    if review is None or form.kind != FormKind.CRITERIA:
+        return outcome
+    return apply_review(campaign, unit, form, outcome, review)
+
+
+def collect_issues(campaign: Campaign, outcomes: list[FileOutcome],
+                   units: tuple[UnitOutcome, ...]) -> tuple[IssueRow, ...]:
+    """Every problem to act on: rejected files, problems of counted files, late and missing units."""
+    rows: list[IssueRow] = []
+    by_file_id: dict[tuple[str, str], list[FileOutcome]] = {}
+    for outcome in outcomes:
+        if outcome.submission is not None and outcome.submission.file_id:
+            by_file_id.setdefault((outcome.unit_code, outcome.submission.file_id), []).append(outcome)
+    for outcome in outcomes:
+        if outcome.verdict == Verdict.REJECTED:
+            problems = [p for p in (outcome.submission.problems if outcome.submission else ())
+                        if p.code in REJECTING_CODES]
+            rows.extend(IssueRow(outcome.unit_code, p) for p in problems)
+            if not problems:
+                rows.append(IssueRow(outcome.unit_code, make_problem(
+                    "FILE_REJECTED", file=outcome.found.rel, reason=outcome.reason)))
+    for unit_outcome in units:
+        unit = unit_outcome.unit
+        if unit_outcome.file is None:
+            rows.append(IssueRow(unit.code, make_problem("UNIT_MISSING", unit_name=unit.name,
+                                                         unit_code=unit.code)))
+            continue
+        file = unit_outcome.file
+        rows.extend(IssueRow(unit.code, p) for p in file.submission.problems)
+        shared = sorted(o.found.rel for o in by_file_id.get((unit.code, file.submission.file_id), [])
+                        if o is not file and o.found.sha256 != file.found.sha256)
+        if shared:
+            rows.append(IssueRow(unit.code, make_problem(
+                "WB_FILE_ID_SHARED", file=file.found.rel, count=len(shared) + 1,
+                others=", ".join(f"'{rel}'" for rel in shared))))
+        if unit_outcome.late:
+            rows.append(IssueRow(unit.code, make_problem(
+                "SUB_LATE", file=file.found.rel, saved_at=local_text(file.saved_at, campaign.timezone),
+                source=TIME_SOURCE_TEXT[file.time_source],
+                deadline=f"00:00 ngày {campaign.deadline:%d/%m/%Y}")))
+    return tuple(rows)

@@ -1,0 +1,300 @@
+"""Campaign and roster: who is asked for which forms, by when.
+
+``campaign.yaml`` names the district, year, deadline, receiving office, sheet password, the
+spec files, the roster file and the roster groups (each with its own list of forms).
+``roster.csv`` lists the units: ``code,name,group``. Both are validated on load and every
+problem names the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from workbook_tools.problems import (
+    Problem,
+    Severity,
+    WorkbookToolsError,
+    make_problem,
+    nfc,
+)
+from workbook_tools.spec.base import ID_PATTERN, Form, FormKind
+from workbook_tools.spec.criteria import CriteriaSpec
+from workbook_tools.spec.indicators import IndicatorSpec
+from workbook_tools.spec.load import load_spec
+from workbook_tools.spec.yamlio import Fields, load_yaml, read_text
+
+UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+ROSTER_COLUMNS = ("code", "name", "group")
+
+
+class ReviewRule(StrEnum):
+    """How the final score of a row is decided once the inspection team has scored."""
+
+    SELF_IF_BLANK = "self_if_blank"  # the team's score where given, else the unit's own
+    TEAM_REQUIRED = "team_required"  # the team's score only: every row must be scored
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A roster group (e.g. communes, district agencies) and the forms it fills."""
+
+    id: str
+    label: str
+    header_prefix: str
+    forms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One unit on the roster."""
+
+    code: str
+    name: str
+    group: str
+    line: int
+
+    def header_name(self, group: Group) -> str:
+        """The unit's name as printed in the document header block, e.g. 'UBND XÃ SÌ LỞ LẦU'."""
+        name = f"{group.header_prefix} {self.name}".strip()
+        return name.upper()
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One yearly collection campaign."""
+
+    id: str
+    name: str
+    year: int
+    district: str
+    province: str
+    place: str
+    issuer: str
+    receiving_office: str
+    deadline: dt.date
+    timezone: dt.timezone
+    request: str
+    submit_instructions: str
+    sheet_password: str
+    max_file_mb: float
+    secret_key_file: str
+    review_rule: ReviewRule
+    report_file: str
+    groups: tuple[Group, ...]
+    forms: tuple[Form, ...]
+    units: tuple[Unit, ...]
+    source_file: str
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The largest returned file that is read (``max_file_mb``)."""
+        return int(self.max_file_mb * 1_000_000)
+
+    @property
+    def deadline_at(self) -> dt.datetime:
+        """The moment a submission becomes late: 00:00 of the deadline day ("trước ngày ...")."""
+        return dt.datetime.combine(self.deadline, dt.time(0, 0), tzinfo=self.timezone)
+
+    @functools.cached_property
+    def units_by_code(self) -> dict[str, Unit]:
+        """Roster units by code."""
+        return {u.code: u for u in self.units}
+
+    def group(self, group_id: str) -> Group:
+        """The group with this id."""
+        return next(g for g in self.groups if g.id == group_id)
+
+    def form(self, form_id: str) -> Form:
+        """The spec with this id."""
+        return next(f for f in self.forms if f.id == form_id)
+
+    def forms_for(self, unit: Unit) -> tuple[Form, ...]:
+        """The forms this unit fills, in campaign order."""
+        wanted = self.group(unit.group).forms
+        return tuple(f for f in self.forms if f.id in wanted)
+
+    @functools.cached_property
+    def scored_forms(self) -> tuple[CriteriaSpec, ...]:
+        """The scoring tables, in campaign order."""
+        return tuple(f for f in self.forms if f.kind == FormKind.CRITERIA)
+
+    @functools.cached_property
+    def figure_forms(self) -> tuple[IndicatorSpec, ...]:
+        """The figures sheets, in campaign order."""
+        return tuple(f for f in self.forms if f.kind == FormKind.INDICATORS)
+
+    def scored_forms_for(self, unit: Unit) -> tuple[CriteriaSpec, ...]:
+        """The scoring tables this unit fills."""
+        wanted = self.group(unit.group).forms
+        return tuple(f for f in self.scored_forms if f.id in wanted)
+
+
+def load_campaign(path: Path | str) -> Campaign:
+    """Load and validate a campaign with its specs and roster; raise with every problem."""
+    path = Path(path)
+    data = load_yaml(path)
+    problems: list[Problem] = []
+    top = Fields(data, str(path), "campaign.yaml", problems, line=1)
+    forms, all_loaded = _load_forms(top, path, problems)
+    groups = _read_groups(top, {f.id for f in forms}, problems, check_forms=all_loaded)
+    roster_path = path.parent / top.text("roster")
+    values = dict(
+        id=top.text("id"), name=top.text("name"), year=int(top.number("year")),
+        district=top.text("district"), province=top.text("province"), place=top.text("place"),
+        issuer=top.text("issuer"), receiving_office=top.text("receiving_office"),
+        deadline=_read_date(top, "deadline"), timezone=_read_offset(top, "utc_offset"),
+        request=top.text("request"),
+        submit_instructions=top.text("submit_instructions"),
+        sheet_password=top.text("sheet_password"),
+        max_file_mb=_read_size(top, "max_file_mb"),
+        secret_key_file=str((path.parent / top.text("secret_key_file", "khoa-bi-mat.key")).resolve()),
+        review_rule=ReviewRule(_read_choice(top, "review_rule", tuple(ReviewRule))),
+        report_file=str((path.parent / top.text("report")).resolve()) if top.has("report") else "",
+    )
+    top.finish()
+    if values["id"] and not ID_PATTERN.match(values["id"]):
+        problems.append(make_problem("SPEC_BAD_ID", file=str(path), line=top.line_of("id"),
+                                     id=values["id"]))
+    _check_sheet_names(forms, str(path), problems)
+    units = load_roster(roster_path, {g.id for g in groups}, problems) if top.has("roster") else ()
+    if any(p.severity == Severity.ERROR for p in problems):
+        raise WorkbookToolsError(problems)
+    return Campaign(**values, groups=groups, forms=forms, units=units, source_file=str(path))
+
+
+def _load_forms(top: Fields, path: Path, problems: list[Problem]) -> tuple[tuple[CriteriaSpec | IndicatorSpec, ...], bool]:
+    """Load every spec file; the flag says whether all of them loaded."""
+    forms, all_loaded = [], True
+    for entry in top.items("specs"):
+        try:
+            forms.append(load_spec(path.parent / str(entry)))
+        except WorkbookToolsError as exc:
+            problems.extend(exc.problems)
+            all_loaded = False
+    return tuple(forms), all_loaded
+
+
+def _read_groups(top: Fields, form_ids: set[str], problems: list[Problem],
+                 check_forms: bool) -> tuple[Group, ...]:
+    """Read the groups; unknown forms are reported only when every spec loaded."""
+    raw = top.sub("groups", "mục 'groups'")
+    groups = []
+    for group_id in list(raw.mapping):
+        f = raw.sub(group_id, f"nhóm '{group_id}'")
+        forms = tuple(str(x) for x in f.items("forms"))
+        for form in forms:
+            if check_forms and form not in form_ids:
+                problems.append(make_problem("CAMPAIGN_FORM_UNKNOWN", file=top.file,
+                                             line=f.line_of("forms"), form=form))
+        groups.append(Group(id=group_id, label=f.text("label"),
+                            header_prefix=f.text("header_prefix", ""), forms=forms))
+        f.finish()
+    return tuple(groups)
+
+
+def _read_date(top: Fields, key: str) -> dt.date:
+    top.seen.add(key)
+    value = top.mapping.get(key)
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        top.problems.append(make_problem("VALUE_TYPE", file=top.file, line=top.line_of(key),
+                                         key=key, expected="một ngày dạng 2023-11-09",
+                                         value=value))
+        return dt.date(1970, 1, 1)
+
+
+def _read_choice(top: Fields, key: str, allowed: tuple[str, ...]) -> str:
+    """An optional choice; the first allowed value is the default."""
+    value = top.text(key, allowed[0]) or allowed[0]
+    if value not in allowed:
+        top.problems.append(make_problem("VALUE_CHOICE", file=top.file, line=top.line_of(key), key=key,
+                                         value=value, allowed=", ".join(allowed)))
+        return allowed[0]
+    return value
+
+
+def _read_size(top: Fields, key: str) -> float:
+    """The per-file size cap in MB (optional, 20 by default; between 1 and 200)."""
+    value = top.number(key, 20.0)
+    if not 1 <= value <= 200:
+        top.problems.append(make_problem("VALUE_TYPE", file=top.file, line=top.line_of(key), key=key,
+                                         expected="một số từ 1 đến 200 (MB)", value=value))
+        return 20.0
+    return value
+
+
+def _read_offset(top: Fields, key: str) -> dt.timezone:
+    """A UTC offset like '+07:00' (optional; Vietnam time when absent)."""
+    text = top.text(key, "+07:00")
+    match = re.fullmatch(r"([+-])(\d{2}):(\d{2})", text)
+    if not match or int(match[2]) > 14 or int(match[3]) > 59:
+        top.problems.append(make_problem("VALUE_TYPE", file=top.file, line=top.line_of(key), key=key,
+                                         expected="độ lệch múi giờ dạng +07:00", value=text))
+        return dt.timezone(dt.timedelta(hours=7))
+    sign = -1 if match[1] == "-" else 1
+    return dt.timezone(sign * dt.timedelta(hours=int(match[2]), minutes=int(match[3])))
+
+
+def _check_sheet_names(forms: tuple[Form, ...], file: str, problems: list[Problem]) -> None:
+    seen: set[str] = set()
+    for form in forms:
+        if form.sheet_name in seen:
+            problems.append(make_problem("CAMPAIGN_DUPLICATE_SHEET", file=file, sheet=form.sheet_name))
+        seen.add(form.sheet_name)
+
+
+def load_roster(path: Path, group_ids: set[str], problems: list[Problem]) -> tuple[Unit, ...]:
+    """Read roster.csv (UTF-8, BOM allowed); problems are appended, bad rows skipped."""
+    try:
+        text = read_text(path)
+    except WorkbookToolsError as exc:
+        problems.extend(exc.problems)
+        return ()
+    reader = csv.DictReader(io.StringIO(text))
+    header = [nfc(h or "").strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in ROSTER_COLUMNS if c not in header]
+    if missing:
+        problems.extend(make_problem("ROSTER_HEADER", file=str(path), line=1, column=c,
+                                     columns=", ".join(ROSTER_COLUMNS)) for c in missing)
+        return ()
+    units: list[Unit] = []
+    first_line: dict[str, int] = {}
+    for index, row in enumerate(reader, start=2):
+        unit = _read_unit(row, index, str(path), group_ids, first_line, problems)
+        if unit:
+            units.append(unit)
+    if not units and not problems:
+        problems.append(make_problem("ROSTER_EMPTY", file=str(path)))
+    return tuple(units)
+
+
+def _read_unit(row: dict, line: int, file: str, group_ids: set[str],
+               first_line: dict[str, int], problems: list[Problem]) -> Unit | None:
+    clean = {nfc(k or "").strip(): nfc(v or "").strip() for k, v in row.items() if k}
+    code, name, group = clean.get("code", ""), clean.get("name", ""), clean.get("group", "")
+    if not any(clean.values()):
+        return None
+    before = len(problems)
+    if not UNIT_CODE_PATTERN.match(code):
+        problems.append(make_problem("ROSTER_BAD_CODE", file=file, line=line, unit_code=code))
+    elif code in first_line:
+        problems.append(make_problem("ROSTER_DUPLICATE_CODE", file=file, line=line, unit_code=code,
+                                     first_line=first_line[code]))
+    if not name:
+        problems.append(make_problem("TEXT_EMPTY", file=file, line=line, key="name"))
+    if group not in group_ids:
+        problems.append(make_problem("CAMPAIGN_GROUP_UNKNOWN", file=file, line=line, group=group))
+    if len(problems) > before:
+        return None
+    first_line[code] = line
+    return Unit(code=code, name=name, group=group, line=line)
