@@ -7,7 +7,7 @@ Run from the project root (after the README's setup):
     .venv/bin/python benchmarks/run.py --profile       # also where collect's time goes
 
 For each N: a synthetic roster of N units (half communes, half agencies) is generated, every
-workbook is filled with varied valid scores without LibreOffice (``fill.fast_fill``), and
+workbook is filled with varied valid scores without LibreOffice (``demo.fill.fast_fill``), and
 ``generate`` and ``collect`` are timed end to end, each in a fresh process so its peak memory
 is its own (peak resident memory of the main process, and of its largest worker process). A
 baseline collector written the obvious way (openpyxl ``load_workbook`` of each file, read the

@@ -1,4 +1,9 @@
-"""Shared fixtures: paths, a generated sample campaign, and LibreOffice (session-scoped)."""
+"""Shared fixtures: paths, a generated sample campaign, and LibreOffice (session-scoped).
+
+Also records every problem code raised while the suite runs (``RAISED``), so that
+``test_zz_catalogue`` can check each code of the catalogue is raised by some test. The recorder
+is put in place before any other module of ours is imported.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,22 @@ from pathlib import Path
 
 import pytest
 
-from workbook_tools.generate.run import GenerateResult, generate_campaign
-from workbook_tools.spec.campaign import Campaign, load_campaign
+import workbook_tools.problems as _problems
+
+RAISED: set[str] = set()
+RUN: dict[str, int | bool] = {"full": False}  # whether this session runs the whole suite (see below)
+_make_problem = _problems.make_problem
+
+
+def _recording_make_problem(code: str, **kwargs):
+    RAISED.add(code)
+    return _make_problem(code, **kwargs)
+
+
+_problems.make_problem = _recording_make_problem
+
+from workbook_tools.generate.run import GenerateResult, generate_campaign  # noqa: E402 - after the recorder
+from workbook_tools.spec.campaign import Campaign, load_campaign  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "criteria_specs"
@@ -54,3 +73,16 @@ def office():
     require_office()
     with Office() as instance:
         yield instance
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """Tests left out by -k or -m: the session is not the whole suite."""
+    RUN["deselected"] = RUN.get("deselected", 0) + len(items)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note whether every test of every test file was selected (folders as arguments, no -k, no -m)."""
+    files = {path.name for path in Path(__file__).parent.glob("test_*.py")}
+    selected = {item.path.name for item in session.items}
+    whole_files = all(Path(arg).is_dir() for arg in session.config.args)
+    RUN["full"] = selected == files and whole_files and not RUN.get("deselected")

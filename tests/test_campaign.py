@@ -97,3 +97,18 @@ def test_bad_spec_reported_through_campaign(tmp_path):
     path = copy_sample(tmp_path, campaign_edit=lambda t: t.replace(
         f"{SPECS}/dvcq-qd248.yaml", str(bad)))
     assert codes(path) == [("SPEC_TOTAL", 18)]
+
+
+def test_roster_without_units(tmp_path):
+    assert codes(copy_sample(tmp_path, "code,name,group\n\n")) == [("ROSTER_EMPTY", None)]
+
+
+def test_two_forms_on_one_sheet_name(tmp_path):
+    copy = tmp_path / "dvcq-copy.yaml"
+    copy.write_text((SPECS / "dvcq-qd248.yaml").read_text(encoding="utf-8").replace(
+        "id: dvcq-qd248", "id: dvcq-copy"), encoding="utf-8")
+    path = copy_sample(tmp_path, campaign_edit=lambda t: t.replace(
+        f"  - {SPECS}/so-lieu-2023.yaml", f"  - {SPECS}/so-lieu-2023.yaml\n  - {copy}"))
+    with pytest.raises(WorkbookToolsError) as info:
+        load_campaign(path)
+    assert [(p.code, p.sheet) for p in info.value.problems] == [("CAMPAIGN_DUPLICATE_SHEET", "DVCQ")]

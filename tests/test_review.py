@@ -222,6 +222,20 @@ def test_review_workbook_is_untrusted(campaign, inbox, review_file, tmp_path):
     assert [p.code for _, p in collection.review.problems] == ["REVIEW_NOT_REVIEW"]
 
 
+def test_review_made_under_another_rule_or_missing_a_unit_sheet(inbox, review_file, tmp_path):
+    """The review was made with self_if_blank; the campaign now says team_required: the current rule
+    applies, with a warning. A unit's sheet deleted from the review: that unit was not reviewed."""
+    campaign = load_campaign(campaign_copy(tmp_path / "dot", "team_required"))
+    book = openpyxl.load_workbook(review_file)
+    del book[unit_sheet(book, "03391").title]
+    book.save(tmp_path / "thieu-trang.xlsx")
+    collection = collect(campaign, inbox, review_path=tmp_path / "thieu-trang.xlsx")
+    problems = [(code, p.code) for code, p in collection.review.problems]
+    assert ("", "REVIEW_RULE_CHANGED") in problems and ("03391", "REVIEW_SHEET_MISSING") in problems
+    assert collection.review.usable and collection.review.team("03391", "qcdc-hd22") is None
+    assert collection.review.team("03549", "qcdc-hd22") is not None
+
+
 def test_stale_review_is_flagged(campaign, inbox, review_file, tmp_path):
     newer = tmp_path / "inbox"
     shutil.copytree(inbox, newer)

@@ -134,6 +134,11 @@ def test_content_hash_ignores_comments_but_not_content(tmp_path):
     (("id: demo", "id: Demo Spec"), "SPEC_BAD_ID", 2),
     (("{label: Yếu, min: 0}", "{label: Yếu, min: 1}"), "SPEC_BANDS", 20),
     (("filled_by: unit}", "filled_by: team}"), "SPEC_SCORE_COLUMNS", 17),
+    (("legal_basis: 'Văn bản demo'\n", ""), "KEY_MISSING", 1),
+    (("kind: criteria", "kind: bang_diem"), "SPEC_KIND", 1),
+    (("    items:\n      - {id: a.1, stt: '1.10', text: 'Tiêu chí một', max: 4}\n"
+      "      - {id: a.2, stt: '1.2', text: 'Tiêu chí hai', max: 6}\n", "    items: []\n"),
+     "SPEC_EMPTY_SECTION", 27),
 ])
 def test_bad_spec_refused_with_line(tmp_path, change, code, line):
     problems = problems_of(write(tmp_path, GOOD.replace(*change)))
@@ -169,6 +174,13 @@ def test_yaml_syntax_error_names_line(tmp_path):
 def test_duplicate_yaml_key(tmp_path):
     problems = problems_of(write(tmp_path, GOOD.replace("total: 10", "total: 10\ntotal: 10")))
     assert problems[0].code == "YAML_DUPLICATE_KEY" and problems[0].line == 9
+
+
+def test_file_not_in_utf8_is_refused(tmp_path):
+    path = tmp_path / "spec.yaml"
+    path.write_bytes(GOOD.encode("utf-16"))
+    problems = problems_of(path)
+    assert [p.code for p in problems] == ["FILE_UNREADABLE"] and problems[0].file == str(path)
 
 
 def test_missing_file():

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import random
+import shutil
 from copy import copy
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from tests.conftest import SAMPLE, SPECS
 from tests.test_collect import set_identity
+from workbook_tools.cli import main
 from workbook_tools.demo.fill import fill_workbook, sample_figures, sample_scores
+from workbook_tools.form.identity import META_SHEET, property_name
 from workbook_tools.form.layout import IND_COL_VALUE, plan_criteria, plan_indicators
+from workbook_tools.form.signing import campaign_key
 from workbook_tools.read.check import check_file
 from workbook_tools.read.inbox import scan_inbox
 from workbook_tools.results.choose import judge_files
@@ -143,3 +149,34 @@ def test_figures_of_the_wrong_type(campaign, blank, tmp_path):
     assert set(bad) == {layout.value_cell(i) for i in ("hs_tiep_nhan", "bcd_kien_toan", "dvk_mo_hinh")}
     assert "Có hoặc Không" in bad[layout.value_cell("bcd_kien_toan")].message
     assert IND_COL_VALUE == 4 and not sub.ok
+
+
+def test_signature_removed_from_both_copies(campaign, blank, tmp_path):
+    """Without a signature the identity cannot be trusted: the file is not used (with the key at hand)."""
+    def edit(book):
+        sheet = book[META_SHEET]
+        for cells in sheet.iter_rows(min_col=1, max_col=2):
+            if cells[0].value == "signature":
+                cells[0].value = cells[1].value = None
+        book.custom_doc_props.props = [p for p in book.custom_doc_props.props
+                                       if p.name != property_name("signature")]
+    scores = sample_scores(campaign, random.Random(5), 0.8)
+    path = fill_workbook(campaign, blank, tmp_path / "t.xlsx", scores, {}, edit=edit)
+    key, _ = campaign_key(Path(campaign.secret_key_file))
+    sub = check_file(campaign, path, key=key)
+    assert [p.code for p in sub.problems] == ["WB_SIGNATURE_MISSING"] and not sub.forms
+    assert check_file(campaign, path).ok  # without the key only the signature cannot be checked
+
+
+def test_damaged_key_file_stops_the_run(campaign, blank, tmp_path):
+    """A key file that is not the key is never taken as 'no key': the officer must restore it."""
+    key_file = tmp_path / "khoa.key"
+    key_file.write_text("đây không phải khóa\n", encoding="utf-8")
+    folder = tmp_path / "dot"
+    folder.mkdir()
+    text = SAMPLE.read_text(encoding="utf-8").replace("../../criteria_specs/", f"{SPECS}/")
+    (folder / "campaign.yaml").write_text(text + f"secret_key_file: {key_file}\n", encoding="utf-8")
+    shutil.copy(SAMPLE.parent / "roster.csv", folder / "roster.csv")
+    result = CliRunner().invoke(main, ["check", "--campaign", str(folder / "campaign.yaml"), str(blank)])
+    assert result.exit_code == 1
+    assert f"[SECRET_KEY_BAD]: Tệp khóa bí mật {key_file} bị hỏng" in result.output

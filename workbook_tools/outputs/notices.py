@@ -7,7 +7,11 @@ highlighted), the totals, the classification and the rank; then the list of chan
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools.form.names import unit_file_name
 from workbook_tools.paper.page import (
@@ -17,11 +21,12 @@ from workbook_tools.paper.page import (
     print_setup,
     text_height,
 )
-from workbook_tools.paper.styles import FONT, WORKBOOK_OPTIONS, make_styles
+from workbook_tools.paper.styles import FONT, WORKBOOK_OPTIONS, Styles, make_styles
 from workbook_tools.paper.xlsx_compat import TextWorkbook
-from workbook_tools.results.model import Collection, Status, UnitOutcome
+from workbook_tools.results.contracts import Status
+from workbook_tools.results.model import Collection, FormOutcome, UnitOutcome
 from workbook_tools.spec.base import FormKind, format_points
-from workbook_tools.spec.criteria import CriteriaSpec, Section, walk
+from workbook_tools.spec.criteria import CriteriaSpec, Criterion, Section, walk
 from workbook_tools.spec.scoring import section_total
 
 FOLDER = "thong-bao"
@@ -64,7 +69,7 @@ def write_notice(collection: Collection, outcome: UnitOutcome, path: Path) -> No
     for form in outcome.forms:
         spec = campaign.form(form.form_id)
         if spec.kind == FormKind.CRITERIA:
-            row = _form_table(ws, st, changed, changed_number, collection, outcome, spec, form, row) + 1
+            row = _form_table(ws, st, (changed, changed_number), collection, outcome, spec, form, row) + 1
     ws.merge_range(row + 1, 4, row + 1, 6, campaign.receiving_office.upper(), st.bold_center)
     print_setup(ws, footer=page_footer(), gridlines=False)
     wb.set_properties({"title": f"Thông báo kết quả chấm điểm - {outcome.unit.name}",
@@ -72,15 +77,30 @@ def write_notice(collection: Collection, outcome: UnitOutcome, path: Path) -> No
     wb.close()
 
 
-def _form_table(ws, st, changed, changed_number, collection: Collection, outcome: UnitOutcome,
-                spec: CriteriaSpec, form, row: int) -> int:
+def _form_table(ws: Worksheet, st: Styles, changed: tuple[Format, Format], collection: Collection,
+                outcome: UnitOutcome, spec: CriteriaSpec, form: FormOutcome, row: int) -> int:
+    """One scored form: title, rows, totals, verdict and the rows the team changed; returns the next row."""
     ws.merge_range(row, 0, row, 6, f"{spec.short_name}: {spec.titles(collection.campaign.year)[0]}", st.para_bold)
     ws.set_row(row, text_height(spec.titles(collection.campaign.year)[0], 105, 12, bold=True))
     row += 1
     for col, (label, _) in enumerate(COLUMNS):
         ws.write_string(row, col, label, st.table_header)
     ws.set_row(row, 45)
+    row, changes = _rows(ws, st, changed, spec, form, row + 1)
+    ws.merge_range(row, 0, row, 1, spec.total_label, st.total_label)
+    ws.write_number(row, 2, float(spec.total), st.total_number)
+    for col, value in ((3, form.self_total), (4, form.team_total), (5, form.final_total)):
+        ws.write_string(row, col, format_points(value) if value is not None else "", st.total_number)
+    ws.write_blank(row, 6, None, st.total_number)
     row += 1
+    ws.merge_range(row, 0, row, 6, _verdict(collection, outcome, spec, form), st.para_bold)
+    ws.set_row(row, 36)
+    return _changes(ws, st, changes, row + 1)
+
+
+def _rows(ws: Worksheet, st: Styles, changed: tuple[Format, Format], spec: CriteriaSpec, form: FormOutcome,
+          row: int) -> tuple[int, list[tuple[Criterion, Decimal | None, Decimal, str]]]:
+    """Every section and criterion row, changed rows highlighted; returns the next row and the changes."""
     own = form.result.scores if form.result else {}
     changes = []
     for node, depth in walk(spec.sections):
@@ -103,42 +123,38 @@ def _form_table(ws, st, changed, changed_number, collection: Collection, outcome
         if is_changed:
             changes.append((node, own.get(node.id), team, reason))
         ws.write_string(row, 0, node.stt, st.criterion_stt)
-        ws.write_string(row, 1, text, changed if is_changed else st.criterion)
+        ws.write_string(row, 1, text, changed[0] if is_changed else st.criterion)
         ws.write_number(row, 2, float(node.max), st.number)
         for col, value in ((3, own.get(node.id)), (4, team), (5, form.final.get(node.id))):
             if value is None:
                 ws.write_blank(row, col, None, st.number)
             else:
-                ws.write_number(row, col, float(value), changed_number if is_changed and col >= 4 else st.number)
-        ws.write_string(row, 6, reason, changed if is_changed else st.criterion)
+                ws.write_number(row, col, float(value), changed[1] if is_changed and col >= 4 else st.number)
+        ws.write_string(row, 6, reason, changed[0] if is_changed else st.criterion)
         ws.set_row(row, max(text_height(text, 44, 12), text_height(reason, 26, 11)))
         row += 1
-    ws.merge_range(row, 0, row, 1, spec.total_label, st.total_label)
-    ws.write_number(row, 2, float(spec.total), st.total_number)
-    for col, value in ((3, form.self_total), (4, form.team_total), (5, form.final_total)):
-        ws.write_string(row, col, format_points(value) if value is not None else "", st.total_number)
-    ws.write_blank(row, 6, None, st.total_number)
-    row += 1
-    ws.merge_range(row, 0, row, 6, _verdict(collection, outcome, spec, form), st.para_bold)
-    ws.set_row(row, 36)
-    row += 1
-    if changes:
-        ws.merge_range(row, 0, row, 6, f"Các tiêu chí Tổ kiểm tra điều chỉnh ({len(changes)}):", st.para_bold)
-        row += 1
-        for node, before, after, reason in changes:
-            before_text = format_points(before) if before is not None else "trống"
-            line = (f"- STT {node.stt or '-'}: {before_text} → {format_points(after)} điểm. "
-                    f"Lý do: {reason or '(không ghi lý do)'}")
-            ws.merge_range(row, 0, row, 6, line, st.para)
-            ws.set_row(row, text_height(line, 105, 12))
-            row += 1
-    else:
+    return row, changes
+
+
+def _changes(ws: Worksheet, st: Styles, changes: list[tuple[Criterion, Decimal | None, Decimal, str]],
+             row: int) -> int:
+    """The list of rows the team changed, with the reasons; returns the next row."""
+    if not changes:
         ws.merge_range(row, 0, row, 6, "Tổ kiểm tra giữ nguyên điểm tự chấm của đơn vị.", st.para)
+        return row + 1
+    ws.merge_range(row, 0, row, 6, f"Các tiêu chí Tổ kiểm tra điều chỉnh ({len(changes)}):", st.para_bold)
+    row += 1
+    for node, before, after, reason in changes:
+        before_text = format_points(before) if before is not None else "trống"
+        line = (f"- STT {node.stt or '-'}: {before_text} → {format_points(after)} điểm. "
+                f"Lý do: {reason or '(không ghi lý do)'}")
+        ws.merge_range(row, 0, row, 6, line, st.para)
+        ws.set_row(row, text_height(line, 105, 12))
         row += 1
     return row
 
 
-def _verdict(collection: Collection, outcome: UnitOutcome, spec: CriteriaSpec, form) -> str:
+def _verdict(collection: Collection, outcome: UnitOutcome, spec: CriteriaSpec, form: FormOutcome) -> str:
     if form.status != Status.VALID or form.total is None:
         return f"Chưa xếp loại {spec.short_name}: hồ sơ còn lỗi cần bổ sung (xem danh sách lỗi đã gửi kèm)."
     group = collection.campaign.group(outcome.unit.group)

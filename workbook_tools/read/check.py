@@ -110,7 +110,9 @@ def _named_unit(campaign: Campaign, file_name: str) -> str | None:
 
 def _check_forms(campaign: Campaign, unit: Unit, book: Book, meta: dict[str, str], sink: ProblemSink):
     listed = meta.get("forms", "").split(",")
-    for form in campaign.forms_for(unit):
+    forms = campaign.forms_for(unit)
+    names = frozenset(meta.get(f"form.{f.id}.sheet", f.sheet_name) for f in forms)
+    for form in forms:
         if form.id not in listed:
             sink.add("WB_FORM_MISSING", form=form.id)
             continue
@@ -119,7 +121,7 @@ def _check_forms(campaign: Campaign, unit: Unit, book: Book, meta: dict[str, str
             sink.add("WB_SPEC_CHANGED", form=form.id, found=found[:12], expected=form.content_hash[:12])
             continue
         expected = meta.get(f"form.{form.id}.sheet", form.sheet_name)
-        sheet = find_sheet(book, expected, set(form.row_ids), _columns(campaign, form), sink)
+        sheet = find_sheet(book, expected, set(form.row_ids), _columns(campaign, form), sink, names - {expected})
         if sheet is None:
             sink.add("WB_SHEET_MISSING", form=form.id)
             yield FormResult(form.id, "")

@@ -97,7 +97,9 @@ def _read_units(campaign: Campaign, book: Book, meta: dict[str, str], sink: Prob
     forms: dict[tuple[str, str], TeamForm] = {}
     sources: dict[str, str] = {}
     current = _current_forms(campaign, meta, sink)
-    for code in filter(None, meta.get("units", "").split(",")):
+    codes = [code for code in meta.get("units", "").split(",") if code]
+    sheets = frozenset(meta.get(f"unit.{code}.sheet", "") for code in codes)
+    for code in codes:
         unit = campaign.units_by_code.get(code)
         unit_sink = sink.for_unit(code)
         if unit is None:
@@ -107,7 +109,9 @@ def _read_units(campaign: Campaign, book: Book, meta: dict[str, str], sink: Prob
         scored = campaign.scored_forms_for(unit)
         wanted = [f for f in scored if f.id in current]
         name = meta.get(f"unit.{code}.sheet", "")
-        sheet = find_sheet(book, name, {row_id(f.id, c.id) for f in wanted for c in f.criteria()}, None, unit_sink)
+        wanted_ids = {row_id(f.id, c.id) for f in wanted for c in f.criteria()}
+        # Every unit's sheet holds the same row ids: another unit's sheet is never taken for this one.
+        sheet = find_sheet(book, name, wanted_ids, None, unit_sink, others=sheets - {name})
         if sheet is None:
             unit_sink.add("REVIEW_SHEET_MISSING", sheet_name=name, unit_code=code)
             continue

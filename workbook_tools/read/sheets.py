@@ -50,13 +50,13 @@ class FormResult:
 
 
 def find_sheet(book: Book, expected: str, wanted: set[str], columns: frozenset[int] | None,
-               sink: ProblemSink) -> Sheet | None:
-    """The sheet by its name, else the first sheet holding at least half the wanted row ids
-    (reported as renamed); None when neither."""
+               sink: ProblemSink, others: frozenset[str] = frozenset()) -> Sheet | None:
+    """The sheet by its name, else the first sheet (not one of ``others``, the sheets that belong
+    to something else) holding at least half the wanted row ids, reported as renamed; else None."""
     found = book.sheet(expected, columns) if expected else None
     if found is not None:
         return found
-    for name in book.order:
+    for name in (n for n in book.order if n not in others):
         sheet = book.sheet(name, columns)
         present = {c.value for (_row, col), c in sheet.cells.items() if col == 1}
         if wanted and len(wanted & present) >= len(wanted) // 2:

@@ -95,11 +95,6 @@ class Book:
             self._parsed[key] = sheet
         return self._parsed[key]
 
-    @property
-    def sheets(self) -> dict[str, Sheet]:
-        """Every worksheet, in workbook order (parses them all)."""
-        return {name: self.sheet(name) for name in self.order}
-
 
 def read_xlsx(source: Path | bytes, limits: Limits = Limits()) -> Book:
     """Read a workbook (a path or its bytes) or raise XlsxError with a reason a user can act on.

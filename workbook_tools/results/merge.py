@@ -11,14 +11,13 @@ from workbook_tools.problems import Severity, make_problem
 from workbook_tools.read.check import Submission
 from workbook_tools.read.identify import REJECTING_CODES
 from workbook_tools.read.review import Review
+from workbook_tools.results.contracts import Status, Verdict
 from workbook_tools.results.model import (
     TIME_SOURCE_TEXT,
     FileOutcome,
     FormOutcome,
     IssueRow,
-    Status,
     UnitOutcome,
-    Verdict,
     local_text,
 )
 from workbook_tools.results.rank import rank_units
@@ -27,7 +26,8 @@ from workbook_tools.spec.base import Form, FormKind
 from workbook_tools.spec.campaign import Campaign, Unit
 
 
-def merge_units(campaign: Campaign, outcomes: list[FileOutcome], review: Review | None = None) -> tuple[UnitOutcome, ...]:
+def merge_units(campaign: Campaign, outcomes: list[FileOutcome],
+                review: Review | None = None) -> tuple[UnitOutcome, ...]:
     """One outcome per roster unit, with the team's review applied when given, ranked."""
     used = {o.unit_code: o for o in outcomes if o.verdict == Verdict.USED}
     units = [_unit_outcome(campaign, unit, used.get(unit.code), review) for unit in campaign.units]

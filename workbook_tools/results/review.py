@@ -9,7 +9,8 @@ from decimal import Decimal
 from workbook_tools.problems import Problem, Severity, make_problem
 from workbook_tools.read.review import Review
 from workbook_tools.results.compact import EMPTY
-from workbook_tools.results.model import FormOutcome, IssueRow, Status, UnitOutcome
+from workbook_tools.results.contracts import Status
+from workbook_tools.results.model import FormOutcome, IssueRow, UnitOutcome
 from workbook_tools.spec.base import FormKind, format_points
 from workbook_tools.spec.campaign import Campaign, ReviewRule, Unit
 from workbook_tools.spec.criteria import CriteriaSpec
@@ -41,7 +42,8 @@ def apply_review(campaign: Campaign, unit: Unit, spec: CriteriaSpec, outcome: Fo
     complete = all(c.id in final for c in spec.criteria())
     valid = valid and complete
     total = round2(sum(final.values(), Decimal(0))) if complete else None
-    return replace(outcome, status=Status.VALID if valid else Status.INVALID, errors=() if valid else errors + unit_errors,
+    return replace(outcome, status=Status.VALID if valid else Status.INVALID,
+                   errors=() if valid else errors + unit_errors,
                    team=scores, reasons=reasons, final=final, reviewed=team is not None, final_total=total,
                    final_class=spec.bands.classify(total) if total is not None else None)
 

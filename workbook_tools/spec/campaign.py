@@ -169,7 +169,8 @@ def load_campaign(path: Path | str) -> Campaign:
     return Campaign(**values, groups=groups, forms=forms, units=units, source_file=str(path))
 
 
-def _load_forms(top: Fields, path: Path, problems: list[Problem]) -> tuple[tuple[CriteriaSpec | IndicatorSpec, ...], bool]:
+def _load_forms(top: Fields, path: Path,
+                problems: list[Problem]) -> tuple[tuple[CriteriaSpec | IndicatorSpec, ...], bool]:
     """Load every spec file; the flag says whether all of them loaded."""
     forms, all_loaded = [], True
     for entry in top.items("specs"):

@@ -15,13 +15,8 @@ from workbook_tools.paper.page import (
 )
 from workbook_tools.paper.styles import FONT, HEADER_FILL, SECTION_FILL
 from workbook_tools.paper.xlsx_compat import TextWorkbook
-from workbook_tools.results.model import (
-    Collection,
-    Status,
-    UnitOutcome,
-    Verdict,
-    local_text,
-)
+from workbook_tools.results.contracts import Status, Verdict
+from workbook_tools.results.model import Collection, UnitOutcome, local_text
 from workbook_tools.results.rank import name_key
 from workbook_tools.spec.campaign import ReviewRule
 

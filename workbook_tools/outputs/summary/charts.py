@@ -15,7 +15,8 @@ from workbook_tools.spec.base import format_points
 from workbook_tools.spec.criteria import CriteriaSpec
 
 
-def write_charts(wb: TextWorkbook, ws: Worksheet, fm: Formats, collection: Collection, scored: list[CriteriaSpec]) -> None:
+def write_charts(wb: TextWorkbook, ws: Worksheet, fm: Formats, collection: Collection,
+                 scored: list[CriteriaSpec]) -> None:
     """Per scored form: the valid units' totals, highest first, with the band thresholds as lines."""
     ws.write_string(0, 0, "BIỂU ĐỒ TỔNG ĐIỂM CÁC ĐƠN VỊ (chỉ đơn vị có bảng hợp lệ), "
                     "từ cao xuống thấp, với ngưỡng các mức xếp loại", fm.heading)

@@ -13,7 +13,8 @@ from workbook_tools.outputs.summary.base import (
     page_setup,
     title_block,
 )
-from workbook_tools.results.model import Collection, Status
+from workbook_tools.results.contracts import Status
+from workbook_tools.results.model import Collection
 from workbook_tools.spec.indicators import IndicatorSpec
 
 

@@ -11,13 +11,10 @@ from workbook_tools.outputs.summary.base import (
     page_setup,
     title_block,
 )
-from workbook_tools.results.model import (
-    Collection,
-    Status,
-    TimeSource,
-    Verdict,
-    local_text,
-)
+from workbook_tools.results.contracts import Status, Verdict
+from workbook_tools.results.model import Collection, TimeSource, local_text
+
+RECEIVED_TEXT = {Status.VALID: "Đã nhận, hợp lệ", Status.INVALID: "Đã nhận, có lỗi", Status.MISSING: "Chưa nộp"}
 
 
 def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> None:
@@ -43,7 +40,7 @@ def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> Non
             others[outcome.unit_code] = others.get(outcome.unit_code, 0) + 1
     for number, outcome in enumerate(collection.units, start=1):
         file = outcome.file
-        status = {Status.VALID: "Đã nhận, hợp lệ", Status.INVALID: "Đã nhận, có lỗi", Status.MISSING: "Chưa nộp"}[outcome.status]
+        status = RECEIVED_TEXT[outcome.status]
         ws.write_number(row, 0, number, fm.center)
         ws.write_string(row, 1, outcome.unit.code, fm.center)
         ws.write_string(row, 2, outcome.unit.name, fm.wrap)

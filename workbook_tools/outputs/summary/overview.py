@@ -14,7 +14,8 @@ from workbook_tools.outputs.summary.base import (
     title_block,
 )
 from workbook_tools.paper.xlsx_compat import merge_down
-from workbook_tools.results.model import Collection, Status, UnitOutcome
+from workbook_tools.results.contracts import Status
+from workbook_tools.results.model import Collection, UnitOutcome
 from workbook_tools.spec.criteria import CriteriaSpec
 
 

@@ -1,0 +1,151 @@
+"""The shape of the house: stages in dependency order, no import cycle, small modules and functions.
+
+Read from the source with ``ast``: every import counts, at module level or inside a function.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "workbook_tools"
+BASE = {"problems", "fileio", "parallel", ""}  # "" is the package root (__version__, TEMPLATE_VERSION)
+# The stages from the bottom up (as drawn in the README): a stage may import the stages of lower
+# layers, never one of its own layer or above; everything may import BASE.
+LAYERS = (("spec",), ("form", "paper"), ("read", "generate"), ("results",), ("outputs",), ("collect",),
+          ("report", "review"), ("demo",), ("cli",), ("__main__",))
+ALLOWED = {stage: {lower for layer in LAYERS[:index] for lower in layer}
+           for index, stages in enumerate(LAYERS) for stage in stages}
+ALLOWED.update({name: set() for name in BASE})
+# Imports inside a function are allowed only for these optional or heavy modules.
+LOCAL_IMPORTS_ALLOWED: set[str] = set()
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 400, 60
+
+
+def _modules() -> dict[str, Path]:
+    modules = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    return modules
+
+
+def _imports(name: str, path: Path) -> list[tuple[str, bool, int]]:
+    """(imported module of ours, inside a function, line) for every import in the module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    local = {id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+             for n in ast.walk(f)}
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[:len(parts) - node.level + 1] + ([base] if base else []))
+            targets = [base] + [f"{base}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        else:
+            continue
+        for target in targets:
+            if target.startswith("workbook_tools") and target in MODULES and target != name:
+                found.append((target, id(node) in local, node.lineno))
+    return found
+
+
+MODULES = _modules()
+GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
+
+
+def _stage(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_no_import_cycle():
+    """Depth-first search over every import, local ones included."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for target, _local, _line in GRAPH[node]:
+            if state.get(target) == 1:
+                pytest.fail("import cycle: " + " -> ".join(stack[stack.index(target):] + [target]))
+            if target not in state:
+                visit(target)
+        stack.pop()
+        state[node] = 2
+
+    for module in GRAPH:
+        if module not in state:
+            visit(module)
+
+
+def test_stages_import_only_what_they_may():
+    wrong = []
+    for module, imports in GRAPH.items():
+        stage = _stage(module)
+        allowed = ALLOWED[stage] | BASE | {stage}
+        wrong += [f"{module}:{line} imports {target}" for target, _local, line in imports
+                  if _stage(target) not in allowed]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_local_import_but_optional_or_heavy_ones():
+    local = [f"{module}:{line} imports {target} inside a function" for module, imports in GRAPH.items()
+             for target, is_local, line in imports if is_local and target not in LOCAL_IMPORTS_ALLOWED]
+    assert not local, "\n".join(local)
+
+
+def test_every_package_says_what_it_owns():
+    missing = [str(path) for path in PACKAGE.rglob("__init__.py")
+               if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))]
+    assert not missing
+
+
+def test_modules_and_functions_are_short():
+    long = []
+    for module, path in MODULES.items():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > MAX_MODULE_LINES:
+            long.append(f"{module}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long.append(f"{module}.{node.name}: {length} lines")
+    assert not long, "\n".join(long)
+
+
+def test_kinds_of_form_are_told_by_the_form_protocol():
+    """No isinstance(..., CriteriaSpec / IndicatorSpec) outside the spec stage: use ``form.kind``,
+    ``form.row_ids`` or ``Campaign.scored_forms`` / ``figure_forms``."""
+    found = []
+    for module, path in MODULES.items():
+        if _stage(module) == "spec":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "isinstance" and len(node.args) == 2:
+                if any(getattr(n, "id", "") in ("CriteriaSpec", "IndicatorSpec") for n in ast.walk(node.args[1])):
+                    found.append(f"{module}:{node.lineno}")
+    assert not found, found
+
+
+def test_only_the_cli_talks_to_the_console():
+    found = []
+    for module, path in MODULES.items():
+        if _stage(module) in ("cli", "__main__"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("print", "input"):
+                found.append(f"{module}:{node.lineno}")
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                    (getattr(node, "module", "") or a.name).split(".")[0] == "click" for a in node.names):
+                found.append(f"{module}:{node.lineno} imports click")
+    assert not found, found
