@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from decimal import Decimal
 
 from workbook_tools.fileio import inert
 from workbook_tools.results.compact import aligned
-from workbook_tools.results.model import Collection
-from workbook_tools.spec.base import FormKind
+from workbook_tools.results.model import Collection, FormOutcome
+from workbook_tools.spec.base import Form, FormKind
 from workbook_tools.spec.criteria import CriteriaSpec
 
 
@@ -43,31 +44,30 @@ def units_rows(collection: Collection):
 
 def score_tuples(collection: Collection):
     """scores.csv: one row per counted unit, scored form and criterion, in column order, inert."""
-    campaign = collection.campaign
-    for outcome in collection.units:
-        code = inert(outcome.unit.code)
-        for form in outcome.forms:
-            spec = campaign.form(form.form_id)
-            if form.result is None or spec.kind != FormKind.CRITERIA:
-                continue
-            keys = spec.row_ids
-            own, team = aligned(form.result.scores, keys), aligned(form.team, keys)
-            for fixed, self_score, team_score in zip(_criterion_cells(spec), own, team):
-                yield (code, *fixed, number_text(self_score), number_text(team_score))
+    for code, spec, form in _counted(collection, FormKind.CRITERIA):
+        keys = spec.row_ids
+        own, team = aligned(form.result.scores, keys), aligned(form.team, keys)
+        for fixed, self_score, team_score in zip(_criterion_cells(spec), own, team):
+            yield (code, *fixed, number_text(self_score), number_text(team_score))
 
 
 def indicator_tuples(collection: Collection):
     """indicators.csv: one row per counted unit and figure, in column order, inert."""
+    for code, spec, form in _counted(collection, FormKind.INDICATORS):
+        keys = spec.row_ids
+        for key, value in zip(_inert_keys(keys), aligned(form.result.figures, keys)):
+            yield code, key, figure_text(value)
+
+
+def _counted(collection: Collection, kind: FormKind) -> Iterator[tuple[str, Form, FormOutcome]]:
+    """(unit code made inert, spec, form outcome) for every form of this kind read from a counted file."""
     campaign = collection.campaign
     for outcome in collection.units:
         code = inert(outcome.unit.code)
         for form in outcome.forms:
             spec = campaign.form(form.form_id)
-            if form.result is None or spec.kind != FormKind.INDICATORS:
-                continue
-            keys = spec.row_ids
-            for key, value in zip(_inert_keys(keys), aligned(form.result.figures, keys)):
-                yield code, key, figure_text(value)
+            if form.result is not None and spec.kind == kind:
+                yield code, spec, form
 
 
 @functools.lru_cache(maxsize=32)
