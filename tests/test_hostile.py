@@ -21,12 +21,7 @@ import pytest
 
 from tests.conftest import SAMPLE
 from workbook_tools.collect.pipeline import collect, collect_campaign
-from workbook_tools.demo.fill import (
-    fast_fill,
-    sample_figures,
-    sample_scores,
-    write_synthetic_campaign,
-)
+from workbook_tools.demo.fill import fast_fill, sample_figures, sample_scores, write_synthetic_campaign
 from workbook_tools.form.signing import campaign_key
 from workbook_tools.generate.run import generate_campaign
 from workbook_tools.read.check import check_file

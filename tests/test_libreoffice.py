@@ -17,12 +17,7 @@ import pytest
 
 from tests.office import pdf_page_count, pdf_to_pngs
 from workbook_tools.form.identity import META_SHEET, property_name
-from workbook_tools.form.layout import (
-    IND_COL_CHECK,
-    cell_ref,
-    plan_criteria,
-    plan_indicators,
-)
+from workbook_tools.form.layout import IND_COL_CHECK, cell_ref, plan_criteria, plan_indicators
 from workbook_tools.spec.criteria import CriteriaSpec, Section
 from workbook_tools.spec.scoring import INCOMPLETE, classify, section_total, table_total
 

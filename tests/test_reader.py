@@ -8,12 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook_tools.demo.fill import (
-    fast_fill,
-    fill_workbook,
-    sample_figures,
-    sample_scores,
-)
+from workbook_tools.demo.fill import fast_fill, fill_workbook, sample_figures, sample_scores
 from workbook_tools.read import parser, scanner
 from workbook_tools.read import xlsx as X
 

@@ -19,12 +19,7 @@ from workbook_tools.cli import main
 from workbook_tools.collect.pipeline import collect
 from workbook_tools.demo.fill import fast_fill, sample_figures, sample_scores
 from workbook_tools.form.layout import cell_ref
-from workbook_tools.form.review_layout import (
-    C_REASON,
-    C_SELF,
-    C_TEAM,
-    plan_review_sheet,
-)
+from workbook_tools.form.review_layout import C_REASON, C_SELF, C_TEAM, plan_review_sheet
 from workbook_tools.generate.run import generate_campaign
 from workbook_tools.spec.campaign import load_campaign
 

@@ -8,12 +8,7 @@ from __future__ import annotations
 import openpyxl
 import xlsxwriter
 
-from workbook_tools.paper.xlsx_compat import (
-    CHECKED_RANGE,
-    TextWorkbook,
-    merge_down,
-    version_checked,
-)
+from workbook_tools.paper.xlsx_compat import CHECKED_RANGE, TextWorkbook, merge_down, version_checked
 
 
 def test_installed_xlsxwriter_is_a_checked_version():

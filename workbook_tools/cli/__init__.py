@@ -14,13 +14,7 @@ from pathlib import Path
 import click
 
 from workbook_tools import __version__
-from workbook_tools.cli.text import (
-    check_table,
-    describe_spec,
-    submission_json,
-    summary_lines,
-    summary_text,
-)
+from workbook_tools.cli.text import check_table, describe_spec, submission_json, summary_lines, summary_text
 from workbook_tools.collect.pipeline import collect_campaign
 from workbook_tools.demo.run import run_demo
 from workbook_tools.generate.run import generate_campaign

@@ -8,13 +8,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools.form.identity import META_SHEET, property_name
 from workbook_tools.form.layout import COL_ID, COL_STT
-from workbook_tools.paper.page import (
-    MOTTO,
-    MOTTO_SUB,
-    PROTECT_OPTIONS,
-    page_footer,
-    print_setup,
-)
+from workbook_tools.paper.page import MOTTO, MOTTO_SUB, PROTECT_OPTIONS, page_footer, print_setup
 from workbook_tools.paper.styles import Styles
 from workbook_tools.spec.campaign import Campaign, Unit
 

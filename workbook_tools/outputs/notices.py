@@ -14,13 +14,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools.form.names import unit_file_name
-from workbook_tools.paper.page import (
-    MOTTO,
-    MOTTO_SUB,
-    page_footer,
-    print_setup,
-    text_height,
-)
+from workbook_tools.paper.page import MOTTO, MOTTO_SUB, page_footer, print_setup, text_height
 from workbook_tools.paper.styles import FONT, WORKBOOK_OPTIONS, Styles, make_styles
 from workbook_tools.paper.xlsx_compat import TextWorkbook
 from workbook_tools.results.contracts import Status

@@ -6,13 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbook_tools.fileio import StagedOutputs, write_csv_to, write_inert_rows_to
-from workbook_tools.outputs.csv import (
-    indicator_tuples,
-    issue_rows,
-    score_tuples,
-    submission_rows,
-    units_rows,
-)
+from workbook_tools.outputs.csv import indicator_tuples, issue_rows, score_tuples, submission_rows, units_rows
 from workbook_tools.outputs.notices import notice_name, write_notice
 from workbook_tools.outputs.summary.workbook import write_summary
 from workbook_tools.problems import WorkbookToolsError, make_problem

@@ -16,18 +16,8 @@ from workbook_tools.form.identity import INSTRUCTIONS_SHEET, META_SHEET
 from workbook_tools.form.layout import COL_MAX, COL_TEXT, IND_COL_VALUE, plan_criteria
 from workbook_tools.form.signing import campaign_key
 from workbook_tools.problems import Problem, ProblemSink, Severity
-from workbook_tools.read.identify import (
-    IDENTITY_CODES,
-    UNIT_IDENTITY,
-    check_identity,
-    read_identity,
-)
-from workbook_tools.read.sheets import (
-    FormResult,
-    check_criteria,
-    check_figures,
-    find_sheet,
-)
+from workbook_tools.read.identify import IDENTITY_CODES, UNIT_IDENTITY, check_identity, read_identity
+from workbook_tools.read.sheets import FormResult, check_criteria, check_figures, find_sheet
 from workbook_tools.read.xlsx import Book, Limits, XlsxError, read_xlsx
 from workbook_tools.spec.base import Form, FormKind
 from workbook_tools.spec.campaign import Campaign, Unit, load_campaign

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbook_tools.form.identity import (
-    FORMAT_NAME,
-    META_SHEET,
-    REVIEW_FORMAT,
-    property_name,
-)
+from workbook_tools.form.identity import FORMAT_NAME, META_SHEET, REVIEW_FORMAT, property_name
 from workbook_tools.form.signing import SIGNATURE_KEY, verify
 from workbook_tools.problems import ProblemSink
 from workbook_tools.read.xlsx import Book

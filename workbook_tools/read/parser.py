@@ -9,14 +9,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from workbook_tools.read.cells import (
-    CELL_REF,
-    Cell,
-    Sheet,
-    col_index,
-    local_name,
-    typed,
-)
+from workbook_tools.read.cells import CELL_REF, Cell, Sheet, col_index, local_name, typed
 
 
 def parse_sheet(data: bytes, name: str, state: str, strings: list[str],

@@ -30,13 +30,7 @@ from workbook_tools.form.review_layout import (
 from workbook_tools.problems import Problem, ProblemSink, nfc
 from workbook_tools.read.check import limits_for
 from workbook_tools.read.identify import REVIEW_IDENTITY, check_identity, read_identity
-from workbook_tools.read.sheets import (
-    RowFinder,
-    check_fixed_cells,
-    find_sheet,
-    header_ok,
-    id_rows,
-)
+from workbook_tools.read.sheets import RowFinder, check_fixed_cells, find_sheet, header_ok, id_rows
 from workbook_tools.read.values import is_blank, parse_score
 from workbook_tools.read.xlsx import Book, Sheet, XlsxError, read_xlsx
 from workbook_tools.spec.campaign import Campaign

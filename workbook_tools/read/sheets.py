@@ -20,13 +20,7 @@ from workbook_tools.form.layout import (
     plan_indicators,
 )
 from workbook_tools.problems import ProblemSink, nfc
-from workbook_tools.read.values import (
-    FIGURE_EXPECTED,
-    is_blank,
-    parse_figure,
-    parse_score,
-    to_number,
-)
+from workbook_tools.read.values import FIGURE_EXPECTED, is_blank, parse_figure, parse_score, to_number
 from workbook_tools.read.xlsx import Book, Sheet
 from workbook_tools.spec.base import format_points
 from workbook_tools.spec.campaign import Campaign

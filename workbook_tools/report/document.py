@@ -33,13 +33,7 @@ from workbook_tools.paper.styles import FONT
 from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.results.contracts import Status
 from workbook_tools.results.rank import name_key
-from workbook_tools.results.years import (
-    Results,
-    read_results,
-    roster_changes,
-    section_averages,
-    unit_changes,
-)
+from workbook_tools.results.years import Results, read_results, roster_changes, section_averages, unit_changes
 from workbook_tools.spec.base import format_points
 from workbook_tools.spec.campaign import Campaign, load_campaign
 from workbook_tools.spec.criteria import CriteriaSpec

@@ -15,12 +15,7 @@ from workbook_tools.read.check import Submission
 from workbook_tools.read.identify import REJECTING_CODES
 from workbook_tools.read.inbox import FoundFile
 from workbook_tools.results.contracts import Verdict
-from workbook_tools.results.model import (
-    TIME_SOURCE_TEXT,
-    FileOutcome,
-    TimeSource,
-    local_text,
-)
+from workbook_tools.results.model import TIME_SOURCE_TEXT, FileOutcome, TimeSource, local_text
 from workbook_tools.spec.campaign import Campaign
 
 

@@ -50,20 +50,8 @@ from workbook_tools.form.review_layout import (
 )
 from workbook_tools.form.signing import SIGNATURE_KEY, load_or_create_key, sign
 from workbook_tools.generate.common import write_identity
-from workbook_tools.paper.page import (
-    PROTECT_OPTIONS,
-    page_footer,
-    print_setup,
-    text_height,
-)
-from workbook_tools.paper.styles import (
-    FONT,
-    INPUT_FILL,
-    SECTION_FILL,
-    WORKBOOK_OPTIONS,
-    Styles,
-    make_styles,
-)
+from workbook_tools.paper.page import PROTECT_OPTIONS, page_footer, print_setup, text_height
+from workbook_tools.paper.styles import FONT, INPUT_FILL, SECTION_FILL, WORKBOOK_OPTIONS, Styles, make_styles
 from workbook_tools.paper.xlsx_compat import TextWorkbook
 from workbook_tools.results.model import Collection, UnitOutcome, local_text
 from workbook_tools.spec.base import format_points

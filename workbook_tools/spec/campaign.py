@@ -17,13 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from workbook_tools.problems import (
-    Problem,
-    Severity,
-    WorkbookToolsError,
-    make_problem,
-    nfc,
-)
+from workbook_tools.problems import Problem, Severity, WorkbookToolsError, make_problem, nfc
 from workbook_tools.spec.base import ID_PATTERN, Form, FormKind
 from workbook_tools.spec.criteria import CriteriaSpec
 from workbook_tools.spec.indicators import IndicatorSpec

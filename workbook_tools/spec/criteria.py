@@ -14,13 +14,7 @@ from decimal import Decimal
 from typing import Iterable, Iterator, Union
 
 from workbook_tools.problems import make_problem
-from workbook_tools.spec.base import (
-    FormKind,
-    SpecReader,
-    content_hash,
-    format_points,
-    to_decimal,
-)
+from workbook_tools.spec.base import FormKind, SpecReader, content_hash, format_points, to_decimal
 from workbook_tools.spec.yamlio import Fields
 
 SCORE_FILLERS = ("unit", "team")

@@ -7,12 +7,7 @@ from decimal import Decimal
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook_tools.paper.page import (
-    TABLE_MARGINS,
-    page_footer,
-    print_setup,
-    text_height,
-)
+from workbook_tools.paper.page import TABLE_MARGINS, page_footer, print_setup, text_height
 from workbook_tools.paper.styles import FONT, HEADER_FILL, SECTION_FILL
 from workbook_tools.paper.xlsx_compat import TextWorkbook
 from workbook_tools.results.contracts import Status, Verdict

@@ -7,12 +7,7 @@ import datetime as dt
 from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools.outputs.summary import base
-from workbook_tools.outputs.summary.base import (
-    Formats,
-    fit_row,
-    page_setup,
-    title_block,
-)
+from workbook_tools.outputs.summary.base import Formats, fit_row, page_setup, title_block
 from workbook_tools.results.contracts import Status
 from workbook_tools.results.model import Collection
 from workbook_tools.spec.indicators import IndicatorSpec

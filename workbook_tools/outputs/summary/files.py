@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook_tools.outputs.summary.base import (
-    VERDICT_TEXT,
-    Formats,
-    fit_row,
-    page_setup,
-    title_block,
-)
+from workbook_tools.outputs.summary.base import VERDICT_TEXT, Formats, fit_row, page_setup, title_block
 from workbook_tools.results.contracts import Status, Verdict
 from workbook_tools.results.model import Collection, TimeSource, local_text
 

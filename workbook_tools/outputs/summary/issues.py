@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook_tools.outputs.summary.base import (
-    Formats,
-    fit_row,
-    page_setup,
-    title_block,
-)
+from workbook_tools.outputs.summary.base import Formats, fit_row, page_setup, title_block
 from workbook_tools.problems import Severity
 from workbook_tools.results.model import Collection
 
