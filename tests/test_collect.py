@@ -137,7 +137,8 @@ def test_collect_summary_and_exit_code(collected):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "Đã nhận 7/35 đơn vị: 6 hợp lệ, 1 có lỗi, 28 chưa nộp, 1 nộp muộn." in lines
-    assert "Tệp trong thư mục nhận: 18 (dùng 7, thay thế 2, loại 7, bỏ qua 2)." in lines
+    assert ("Tệp trong thư mục nhận: 18 (dùng 7, thay thế 2, loại 7, tài liệu kèm 1, tệp nén/thư đã mở 0, "
+            "bỏ qua 1).") in lines
     assert any("00:00 ngày 09/11/2023" in line for line in lines)
     assert "Traceback" not in result.output
 
@@ -176,7 +177,7 @@ def test_every_file_has_a_verdict(collected, inbox):
     assert verdicts["email/nam-truoc.xlsx"][:2] == ("rejected", "CQ02")
     assert "phong-tho-2022" in verdicts["email/nam-truoc.xlsx"][2]
     assert verdicts["email/la.xlsx"][:2] == ("rejected", "99999")
-    assert verdicts["email/bao-cao.pdf"][0] == "ignored"
+    assert verdicts["email/bao-cao.pdf"][:2] == ("attached", "")  # a report, of no unit that can be told
     assert verdicts["usb/~$cq01.xlsx"][0] == "ignored"
     assert verdicts["usb/cu.xls"][0] == "rejected" and ".xls" in verdicts["usb/cu.xls"][2]
     assert verdicts["usb/mat-khau.xlsx"][0] == "rejected" and "mật khẩu" in verdicts["usb/mat-khau.xlsx"][2]
@@ -403,10 +404,11 @@ def test_demo_command(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     assert "Đã nhận 34/35 đơn vị: 32 hợp lệ, 2 có lỗi, 1 chưa nộp, 1 nộp muộn." in result.output
-    assert "Tệp trong thư mục nhận: 37 (dùng 34, thay thế 1, loại 0, bỏ qua 2)." in result.output
+    assert ("Tệp trong thư mục nhận: 37 (dùng 34, thay thế 1, loại 0, tài liệu kèm 1, tệp nén/thư đã mở 0, "
+            "bỏ qua 1).") in result.output
     _, issues = read_csv(tmp_path / "demo" / "tong-hop" / "issues.csv")
     assert {r["code"] for r in issues} == {"SCORE_BLANK", "SCORE_TEXT", "SCORE_OUT_OF_RANGE",
-                                           "UNIT_MISSING", "SUB_LATE", "WB_FILE_ID_SHARED"}
+                                           "UNIT_MISSING", "SUB_LATE"}  # a resubmission is no warning
     again = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert again.exit_code == 0 and "Đã nhận 34/35 đơn vị" in again.output
     other = tmp_path / "khac"

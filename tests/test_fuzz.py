@@ -56,7 +56,7 @@ from workbook_tools.spec.scoring import round2, table_total
 UNIT = "03550"
 SEED = 20231105
 LIMIT = 10.0  # seconds one check (or one collect) may take before it counts as a hang
-VERDICTS = {"used", "superseded", "rejected", "ignored"}
+VERDICTS = {"used", "superseded", "rejected", "attached", "opened", "ignored"}
 FUZZ = {"deadline": None, "derandomize": True, "database": None, "print_blob": True,
         "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                   HealthCheck.data_too_large]}

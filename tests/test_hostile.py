@@ -223,7 +223,8 @@ def test_mixed_hostile_inbox(campaign, generated, good, tmp_path, monkeypatch):
     verdicts = {o.found.rel: (o.verdict, o.reason, o.unit_code) for o in collection.files}
     found = sum(1 for _ in inbox.rglob("*") if _.is_file() or _.is_symlink()) + 1  # + folder.xlsx
     assert len(verdicts) == found
-    counts = {v: sum(1 for x in verdicts.values() if x[0] == v) for v in ("used", "superseded", "rejected", "ignored")}
+    counts = {v: sum(1 for x in verdicts.values() if x[0] == v)
+              for v in ("used", "superseded", "rejected", "attached", "opened", "ignored")}
     assert sum(counts.values()) == len(collection.files)
     for rel, (verdict, reason, _) in verdicts.items():
         assert verdict in counts and (reason or verdict == "used"), rel
@@ -292,8 +293,8 @@ def test_forged_identity_and_unknown_unit(campaign, generated, good, key, tmp_pa
     assert openpyxl  # imported for set_identity's workbook type
 
 
-def test_copied_file_is_flagged(campaign, generated, tmp_path):
-    """Two different files from the same generated form (a resubmission, or a unit copying another's)."""
+def test_resubmission_raises_no_warning(campaign, generated, tmp_path):
+    """Two different files from the same generated form: the unit sent a corrected file, the newest counts."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "tu-xa-a.xlsx").write_bytes(filled(campaign, generated, "03550", 1))
@@ -303,8 +304,9 @@ def test_copied_file_is_flagged(campaign, generated, tmp_path):
     (inbox / "tu-xa-b.xlsx").write_bytes(fast_fill(campaign, src, sample_scores(campaign, rng, 0.9),
                                                    sample_figures(campaign, rng), late))
     collection = collect(campaign, inbox)
-    shared = [r.problem for r in collection.issues if r.problem.code == "WB_FILE_ID_SHARED"]
-    assert len(shared) == 1 and shared[0].file == "tu-xa-b.xlsx" and "'tu-xa-a.xlsx'" in shared[0].message
+    verdicts = {o.found.rel: o.verdict for o in collection.files}
+    assert verdicts == {"tu-xa-a.xlsx": "superseded", "tu-xa-b.xlsx": "used"}
+    assert not [r for r in collection.issues if r.unit_code == "03550" and r.problem.severity == "warning"]
 
 
 def test_added_and_reordered_sheets(campaign, generated, key, tmp_path):

@@ -181,10 +181,6 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                                        "nhưng chưa ghi lý do điều chỉnh.",
                               "Ghi lý do vào cột 'Lý do điều chỉnh' để thông báo cho đơn vị."),
     # --- the inbox as a whole (collector) ---
-    "WB_FILE_ID_SHARED": (WARNING, "Có {count} tệp khác nội dung cùng xuất phát từ biểu mẫu của đơn vị "
-                                   "này (cùng mã tệp): đã dùng tệp mới nhất. Các tệp kia: {others}.",
-                          "Nếu đơn vị không gửi lại nhiều lần, có thể một đơn vị khác đã chép tệp của "
-                          "đơn vị này: kiểm tra người gửi từng tệp."),
     "SECRET_KEY_MISSING": (WARNING, "Không có tệp khóa bí mật {path}: không kiểm tra được chữ ký dữ liệu "
                                     "nhận diện của các tệp (không phát hiện được tệp bị sửa mã đơn vị).",
                            "Chép tệp khóa đã dùng khi tạo biểu mẫu vào {path} rồi chạy lại."),

@@ -97,6 +97,7 @@ def summary_text(collection: Collection) -> list[str]:
         f"{collection.late} nộp muộn.",
         f"Tệp trong thư mục nhận: {len(collection.files)} (dùng {collection.count(Verdict.USED)}, "
         f"thay thế {collection.count(Verdict.SUPERSEDED)}, loại {collection.count(Verdict.REJECTED)}, "
+        f"tài liệu kèm {collection.count(Verdict.ATTACHED)}, tệp nén/thư đã mở {collection.count(Verdict.OPENED)}, "
         f"bỏ qua {collection.count(Verdict.IGNORED)}).",
         f"Nộp muộn là tệp lưu từ 00:00 ngày {collection.campaign.deadline:%d/%m/%Y} trở đi, theo thời gian "
         "lưu ghi trong tệp (nếu tệp không có thì theo thời gian sửa đổi của tệp).",

@@ -19,8 +19,11 @@ from workbook_tools.outputs.write import write_outputs
 from workbook_tools.parallel import ordered_map
 from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.read.check import Submission, check_file
-from workbook_tools.read.inbox import FileKind, FoundFile, read_candidate, scan_inbox
+from workbook_tools.read.containers import ContainerLimits
+from workbook_tools.read.inbox import FoundFile, read_candidate, scan_inbox
+from workbook_tools.read.kinds import FileKind
 from workbook_tools.read.review import read_review
+from workbook_tools.results.attach import attribute_documents
 from workbook_tools.results.choose import judge_files
 from workbook_tools.results.compact import EMPTY, CompactMap, share
 from workbook_tools.results.merge import collect_issues, merge_units
@@ -75,7 +78,7 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
     candidates = [f for f in found if f.kind == FileKind.CANDIDATE]
     results = ordered_map(_check_job, (campaign, key), candidates, progress)
     checked = {item.rel: compact_submission(campaign, result) for item, result in zip(candidates, results)}
-    outcomes = judge_files(campaign, found, checked)
+    outcomes = attribute_documents(campaign, judge_files(campaign, found, checked))
     review = read_review(campaign, review_path, key) if review_path else None
     units = merge_units(campaign, outcomes, review)
     issues = tuple(IssueRow("", note) for note in notes) + collect_issues(campaign, outcomes, units)
@@ -111,7 +114,7 @@ def _check_job(context: tuple[Campaign, bytes | None], item: FoundFile) -> Submi
 def _check_candidate(campaign: Campaign, item: FoundFile, key: bytes | None) -> Submission:
     """Check the exact bytes that were hashed; a file changed or vanished meanwhile is unreadable."""
     try:
-        data = read_candidate(item)
+        data = read_candidate(item, ContainerLimits(max_member_bytes=campaign.max_file_bytes))
     except OSError as exc:
         data, detail = None, f"không đọc được tệp ({exc.strerror or exc})"
     else:

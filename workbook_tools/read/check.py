@@ -49,7 +49,7 @@ def check_file(campaign: Campaign, path: Path, name: str | None = None,
     try:
         book = read_xlsx(path if data is None else data, limits_for(campaign))
         meta, conflicts = read_identity(book, tuple(f.id for f in campaign.forms))
-        unit = _unit(campaign, meta, conflicts, path, sink, key)
+        unit = _unit(campaign, meta, conflicts, _file_name(name) if name else path.name, sink, key)
         forms = () if unit is None else tuple(_check_forms(campaign, unit, book, meta, sink))
         if unit is not None:
             _check_sheet_list(campaign, unit, book, meta, sink)
@@ -74,7 +74,7 @@ def check_files(campaign_path: Path | str,
     return campaign, [check_file(campaign, Path(f), key=key) for f in files], notes
 
 
-def _unit(campaign: Campaign, meta: dict[str, str], conflicts: list, path: Path,
+def _unit(campaign: Campaign, meta: dict[str, str], conflicts: list, file_name: str,
           sink: ProblemSink, key: bytes | None) -> Unit | None:
     """The roster unit the identity names, when the identity holds."""
     if not check_identity(campaign, meta, conflicts, key, UNIT_IDENTITY, sink):
@@ -83,19 +83,15 @@ def _unit(campaign: Campaign, meta: dict[str, str], conflicts: list, path: Path,
     if unit is None:
         sink.add("WB_UNKNOWN_UNIT", unit_code=meta["unit_code"])
         return None
-    named = _named_unit(campaign, path.name)
+    named = campaign.unit_code_named_in(file_name)
     if named and named != unit.code:
         sink.add("WB_FILENAME_OTHER_UNIT", named=named, unit_code=unit.code)
     return unit
 
 
-def _named_unit(campaign: Campaign, file_name: str) -> str | None:
-    """The roster code a file name starts with (followed by a non-alphanumeric), if any."""
-    ends = [i for i, ch in enumerate(file_name) if not ch.isascii() or not ch.isalnum()] + [len(file_name)]
-    for end in sorted(ends, reverse=True):
-        if file_name[:end] in campaign.units_by_code:
-            return file_name[:end]
-    return None
+def _file_name(location: str) -> str:
+    """The file's own name from its place in the inbox ('a.zip::b/c.xlsx' -> 'c.xlsx')."""
+    return location.rsplit("::", 1)[-1].rstrip("/").rsplit("/", 1)[-1]
 
 
 def _check_forms(campaign: Campaign, unit: Unit, book: Book, meta: dict[str, str], sink: ProblemSink):

@@ -1,8 +1,10 @@
 """Walk an inbox folder: every file found, what kind it is, its hash and its times.
 
 Nothing in the inbox is ever written, moved or followed out of: files are opened read-only,
-symbolic links are reported and never followed. The walk order is sorted, so the result does
-not depend on the order the file system lists entries in.
+symbolic links are reported and never followed. Zip archives and saved e-mails are opened in
+memory (``read.containers``) and each of their members becomes an entry of its own, located as
+``CONTAINER::MEMBER`` (nested: ``a.zip::b/c.zip::d.xlsx``). The walk order is sorted, so the
+result does not depend on the order the file system lists entries in.
 """
 
 from __future__ import annotations
@@ -10,59 +12,74 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import posixpath
 import stat
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workbook_tools.problems import nfc
+from workbook_tools.read.containers import (
+    Budget,
+    ContainerError,
+    ContainerLimits,
+    container_kind,
+    member_bytes,
+    open_container,
+)
+from workbook_tools.read.kinds import (
+    CONTAINER_SUFFIXES,
+    OLE_MAGIC,
+    WORKBOOK_SUFFIXES,
+    FileKind,
+    file_kind,
+    ignorable,
+    is_encrypted_ole,
+)
 
-
-class FileKind(StrEnum):
-    """What a file is, judged from its name and first bytes (never trusted for identity)."""
-
-    CANDIDATE = "candidate"  # may be one of our workbooks: read it
-    IGNORED = "ignored"      # not a submission at all (lock file, system file, other documents)
-    REJECTED = "rejected"    # meant as a submission but cannot carry our data
-
-
-LOCK_PREFIXES = ("~$", ".~lock.")
-SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".csv"}
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+SEPARATOR = "::"
 
 
 @dataclass(frozen=True, slots=True)
 class FoundFile:
-    """One entry of the inbox, before its content is checked."""
+    """One entry of the inbox (a file, or a member of a container), before its content is checked."""
 
-    location: str       # the path as the system gives it (a string: 10,000 Path objects weigh 4 MB)
-    rel: str            # path relative to the inbox, '/'-separated, NFC
+    location: str       # the path of the file on disk, or of the outermost container holding it
+    rel: str            # its place in the inbox, '/'-separated, NFC; members: 'a.zip::b/c.xlsx'
     kind: FileKind
-    reason: str         # why ignored or rejected (Vietnamese)
+    reason: str         # why ignored, rejected, attached or opened (Vietnamese)
     sha256: str         # empty when the file could not be read
     size: int
-    mtime: dt.datetime | None
+    mtime: dt.datetime | None  # the file's (or its outermost container's) modification time
+    inner: tuple[str, ...] = ()  # member names from the file on disk down to this entry
+    sent_at: dt.datetime | None = None  # when the e-mail that carried it was sent (Date header)
 
     @property
     def path(self) -> Path:
-        """Where the file is."""
+        """Where the file (or its outermost container) is on disk."""
         return Path(self.location)
+
+    @property
+    def name(self) -> str:
+        """The entry's own file name (a member's name inside its container)."""
+        return posixpath.basename(self.rel.rsplit(SEPARATOR, 1)[-1].rstrip("/"))
+
+    @property
+    def container(self) -> str:
+        """The rel of the container holding this entry, or '' for a file on disk."""
+        return self.rel.rsplit(SEPARATOR, 1)[0] if self.inner else ""
 
 
 def scan_inbox(inbox: Path, max_bytes: int = 20_000_000) -> list[FoundFile]:
-    """Every file under the inbox (subfolders too), sorted by relative path.
+    """Every file under the inbox (subfolders too) and every member of its containers, sorted.
 
     Folders are walked, not listed, except an unreadable folder and a folder named like a
-    workbook ('x.xlsx'), which get a verdict of their own. Files larger than max_bytes are
-    rejected without being read.
+    workbook ('x.xlsx'), which get a verdict of their own. Files larger than max_bytes (and
+    containers larger than their own bound) are rejected without being read.
     """
+    limits = ContainerLimits(max_member_bytes=max_bytes)
     found = []
     for path, is_dir in _walk(inbox, inbox):
-        found.append(_classify(inbox, path, max_bytes) if not is_dir else _folder(inbox, path))
+        found.extend(_classify(inbox, path, limits) if not is_dir else [_folder(inbox, path)])
     return sorted(found, key=lambda f: f.rel)
 
 
@@ -92,63 +109,78 @@ def _folder(inbox: Path, path: Path) -> FoundFile:
     return FoundFile(os.fspath(path), rel + "/", FileKind.REJECTED, reason, "", 0, None)
 
 
-def _classify(inbox: Path, path: Path, max_bytes: int) -> FoundFile:
+def _classify(inbox: Path, path: Path, limits: ContainerLimits) -> list[FoundFile]:
+    """The entry of a file on disk, followed by its members' entries when it is a container."""
     rel = nfc(path.relative_to(inbox).as_posix())
-    name = nfc(path.name)
     try:
         info = path.lstat()
     except OSError as exc:
-        return FoundFile(os.fspath(path), rel, FileKind.REJECTED, f"không đọc được tệp ({exc.strerror})", "", 0,
-                         None)
+        return [FoundFile(os.fspath(path), rel, FileKind.REJECTED, f"không đọc được tệp ({exc.strerror})", "", 0,
+                          None)]
     mtime = dt.datetime.fromtimestamp(info.st_mtime, tz=dt.timezone.utc)
-    base = dict(location=os.fspath(path), rel=rel, size=info.st_size, mtime=mtime)
+    base = FoundFile(os.fspath(path), rel, FileKind.REJECTED, "", "", info.st_size, mtime)
     if stat.S_ISLNK(info.st_mode):
-        return FoundFile(**base, kind=FileKind.REJECTED, sha256="",
-                         reason="là liên kết tắt (symlink), không phải tệp thật: không mở theo liên kết")
+        return [replace(base, reason="là liên kết tắt (symlink), không phải tệp thật: không mở theo liên kết")]
     if stat.S_ISDIR(info.st_mode):
-        return FoundFile(**base, kind=FileKind.REJECTED, sha256="", reason="không mở được thư mục này")
+        return [replace(base, reason="không mở được thư mục này")]
     if not stat.S_ISREG(info.st_mode):
-        return FoundFile(**base, kind=FileKind.IGNORED, sha256="", reason="không phải tệp thông thường")
-    if name.startswith(LOCK_PREFIXES):
-        return FoundFile(**base, kind=FileKind.IGNORED, sha256=_hash_or_empty(path),
-                         reason="tệp khóa tạm do Excel/LibreOffice tạo khi đang mở tệp")
-    if name.lower() in SYSTEM_FILES:
-        return FoundFile(**base, kind=FileKind.IGNORED, sha256=_hash_or_empty(path),
-                         reason="tệp hệ thống của Windows/macOS")
-    if info.st_size > max_bytes:
-        return FoundFile(**base, kind=FileKind.REJECTED, sha256="",
-                         reason=f"tệp quá lớn ({info.st_size / 1e6:.1f} MB, giới hạn {max_bytes / 1e6:.0f} MB); "
-                                "biểu mẫu đã điền chỉ khoảng 0,1 MB: có thể gửi nhầm tệp")
+        return [replace(base, kind=FileKind.IGNORED, reason="không phải tệp thông thường")]
+    ignored = ignorable(nfc(path.name))
+    if ignored:
+        return [replace(base, kind=FileKind.IGNORED, reason=ignored, sha256=_hash_or_empty(path))]
+    bound = limits.max_container_bytes if path.suffix.lower() in CONTAINER_SUFFIXES else limits.max_member_bytes
+    if info.st_size > bound:
+        return [replace(base, reason=f"tệp quá lớn ({info.st_size / 1e6:.1f} MB, giới hạn {bound / 1e6:.0f} MB); "
+                                     "biểu mẫu đã điền chỉ khoảng 0,1 MB: có thể gửi nhầm tệp")]
     try:
         head, digest, encrypted = _read(path)
     except OSError as exc:
-        return FoundFile(**base, kind=FileKind.REJECTED, sha256="",
-                         reason=f"không đọc được tệp ({exc.strerror or exc})")
-    kind, reason = _kind(name, head, encrypted)
-    return FoundFile(**base, kind=kind, reason=reason, sha256=digest)
+        return [replace(base, reason=f"không đọc được tệp ({exc.strerror or exc})")]
+    kind, reason, container = file_kind(nfc(path.name), head, encrypted)
+    entry = replace(base, kind=kind, reason=reason, sha256=digest)
+    if container is None:
+        return [entry]
+    try:
+        with open_no_follow(path) as handle:
+            data = handle.read(bound + 1)
+    except OSError as exc:
+        return [replace(entry, kind=FileKind.REJECTED, reason=f"không đọc được tệp ({exc.strerror or exc})")]
+    return _open(entry, data, container, Budget(limits))
 
 
-def _kind(name: str, head: bytes, encrypted: bool) -> tuple[FileKind, str]:
-    suffix = Path(name).suffix.lower()
-    if head.startswith(ZIP_MAGIC):
-        if suffix == ".ods":
-            return FileKind.REJECTED, ("tệp .ods (LibreOffice) không giữ được dữ liệu nhận diện của biểu mẫu; "
-                              "mở tệp gốc .xlsx, điền và lưu dạng Excel 2007-365 (.xlsx)")
-        return FileKind.CANDIDATE, ""
-    if head.startswith(OLE_MAGIC):
-        if encrypted:
-            return FileKind.REJECTED, "tệp đã đặt mật khẩu mở tệp: đề nghị đơn vị bỏ mật khẩu rồi gửi lại"
-        if suffix in SPREADSHEET_SUFFIXES:
-            return FileKind.REJECTED, ("tệp Excel 97-2003 (.xls) không giữ được dữ liệu nhận diện của biểu mẫu; "
-                              "đề nghị đơn vị điền vào tệp .xlsx đã nhận và lưu dạng .xlsx")
-        return FileKind.IGNORED, "không phải bảng tính (tài liệu Office cũ, ví dụ .doc)"
-    if suffix in {".xlsx", ".xlsm"}:
-        if not head:
-            return FileKind.REJECTED, "tệp rỗng (0 byte): đề nghị đơn vị gửi lại"
-        return FileKind.REJECTED, "tên tệp là .xlsx nhưng nội dung không phải bảng tính Excel (tệp hỏng hoặc bị đổi đuôi)"
-    if suffix in SPREADSHEET_SUFFIXES:
-        return FileKind.REJECTED, f"định dạng {suffix} không giữ được dữ liệu nhận diện của biểu mẫu"
-    return FileKind.IGNORED, "không phải bảng tính (ví dụ văn bản, ảnh, PDF): không dùng để tổng hợp"
+def _open(entry: FoundFile, data: bytes, container: str, budget: Budget) -> list[FoundFile]:
+    """A container's entry (opened, or rejected with why) and the entries of its members."""
+    try:
+        members = open_container(container, data, budget)
+    except ContainerError as exc:
+        return [replace(entry, kind=FileKind.REJECTED, reason=exc.reason)]
+    found = [replace(entry, kind=FileKind.OPENED,
+                     reason=f"đã mở: {len(members)} tệp bên trong, mỗi tệp có một dòng riêng '{entry.rel}::...'")]
+    for member in members:
+        found.extend(_member(entry, member, budget))
+    return found
+
+
+def _member(parent: FoundFile, member, budget: Budget) -> list[FoundFile]:
+    """The entries of one member of a container (more than one when it is a container itself)."""
+    sent_at = member.sent_at or parent.sent_at
+    entry = FoundFile(parent.location, f"{parent.rel}{SEPARATOR}{member.name}", FileKind.REJECTED, member.reason,
+                      "", 0, parent.mtime, parent.inner + (member.name,), sent_at)
+    if member.data is None:
+        return [entry]
+    data = member.data
+    entry = replace(entry, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    ignored = ignorable(posixpath.basename(member.name))
+    if ignored:
+        return [replace(entry, kind=FileKind.IGNORED, reason=ignored)]
+    kind, reason, container = file_kind(posixpath.basename(member.name), data[:1 << 16], is_encrypted_ole(data))
+    entry = replace(entry, kind=kind, reason=reason)
+    if container is None:
+        return [entry]
+    if len(entry.inner) >= budget.limits.max_depth:
+        return [replace(entry, kind=FileKind.REJECTED, reason="tệp nén lồng nhau quá nhiều lớp: giải nén rồi chép "
+                                                              "các tệp cần thiết vào thư mục nhận")]
+    return _open(entry, data, container, budget)
 
 
 def _read(path: Path) -> tuple[bytes, str, bool]:
@@ -162,12 +194,12 @@ def _read(path: Path) -> tuple[bytes, str, bool]:
         head = handle.read(1 << 16)
         digest.update(head)
         ole = head.startswith(OLE_MAGIC)
-        encrypted = ole and ENCRYPTED_MARK in head
+        encrypted = is_encrypted_ole(head)
         tail = head[-64:]
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
             if ole and not encrypted:
-                encrypted = ENCRYPTED_MARK in tail + block
+                encrypted = is_encrypted_ole(head, tail + block)
                 tail = block[-64:]
     return head, digest.hexdigest(), encrypted
 
@@ -185,8 +217,20 @@ def open_no_follow(path: Path | str):
     return os.fdopen(os.open(path, flags), "rb")
 
 
-def read_candidate(found: FoundFile) -> bytes | None:
-    """The file's bytes if they still hash to what the scan saw, else None (changed meanwhile)."""
+def read_candidate(found: FoundFile, limits: ContainerLimits = ContainerLimits()) -> bytes | None:
+    """The entry's bytes if they still hash to what the scan saw, else None (changed meanwhile).
+
+    A member is read again from its outermost container, down the chain of members."""
     with open_no_follow(found.location) as handle:
-        data = handle.read(found.size + 1)
+        data = handle.read((limits.max_container_bytes if found.inner else found.size) + 1)
+    name = Path(found.location).name
+    for member in found.inner:
+        kind = container_kind(name, data[:8])
+        try:
+            data = member_bytes(kind, data, member, limits) if kind else None
+        except ContainerError:
+            data = None
+        if data is None:
+            return None
+        name = posixpath.basename(member)
     return data if hashlib.sha256(data).hexdigest() == found.sha256 else None

@@ -163,7 +163,7 @@ def _safe(data: bytes, name: str) -> bytes:
     return data
 
 
-def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
+def read_zip_part(archive: zipfile.ZipFile, name: str) -> bytes:
     """A part's bytes, inflated in small steps: never more than its declared (checked) size.
 
     ``ZipFile.read`` inflates a whole part in one call whatever its declared size says, so a
@@ -178,7 +178,7 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
 
 
 def _xml(archive: zipfile.ZipFile, name: str) -> ET.Element:
-    return ET.fromstring(_safe(_read_part(archive, name), name))
+    return ET.fromstring(_safe(read_zip_part(archive, name), name))
 
 
 def _read_book(archive: zipfile.ZipFile, limits: Limits) -> Book:
@@ -195,10 +195,10 @@ def _read_book(archive: zipfile.ZipFile, limits: Limits) -> Book:
         part = _resolve("xl", targets.get(rel_id, ""))
         if part not in names or name in sheet_xml:
             continue
-        sheet_xml[name] = _safe(_read_part(archive, part), part)
+        sheet_xml[name] = _safe(read_zip_part(archive, part), part)
         states[name] = node.get("state", "visible")
         order.append(name)
-    strings = _safe(_read_part(archive, "xl/sharedStrings.xml"), "xl/sharedStrings.xml") \
+    strings = _safe(read_zip_part(archive, "xl/sharedStrings.xml"), "xl/sharedStrings.xml") \
         if "xl/sharedStrings.xml" in names else None
     props = _custom_properties(archive) if "docProps/custom.xml" in names else {}
     modified = _modified(archive) if "docProps/core.xml" in names else None

@@ -10,7 +10,9 @@ class Verdict(StrEnum):
     USED = "used"              # the file that counts for its unit
     SUPERSEDED = "superseded"  # a file of a unit that sent a newer one (or an identical copy)
     REJECTED = "rejected"      # meant as a submission but not usable: the unit must resend
-    IGNORED = "ignored"        # not a submission at all (lock file, other documents)
+    ATTACHED = "attached"      # a document sent with the workbook (a report, a scan): kept, not scored
+    OPENED = "opened"          # a zip archive or saved e-mail: opened, its files have rows of their own
+    IGNORED = "ignored"        # not a submission at all (lock file, system file, other files)
 
 
 class Status(StrEnum):

@@ -65,10 +65,6 @@ def collect_issues(campaign: Campaign, outcomes: list[FileOutcome],
                    units: tuple[UnitOutcome, ...]) -> tuple[IssueRow, ...]:
     """Every problem to act on: rejected files, problems of counted files, late and missing units."""
     rows: list[IssueRow] = []
-    by_file_id: dict[tuple[str, str], list[FileOutcome]] = {}
-    for outcome in outcomes:
-        if outcome.submission is not None and outcome.submission.file_id:
-            by_file_id.setdefault((outcome.unit_code, outcome.submission.file_id), []).append(outcome)
     for outcome in outcomes:
         if outcome.verdict == Verdict.REJECTED:
             problems = [p for p in (outcome.submission.problems if outcome.submission else ())
@@ -85,12 +81,6 @@ def collect_issues(campaign: Campaign, outcomes: list[FileOutcome],
             continue
         file = unit_outcome.file
         rows.extend(IssueRow(unit.code, p) for p in file.submission.problems)
-        shared = sorted(o.found.rel for o in by_file_id.get((unit.code, file.submission.file_id), [])
-                        if o is not file and o.found.sha256 != file.found.sha256)
-        if shared:
-            rows.append(IssueRow(unit.code, make_problem(
-                "WB_FILE_ID_SHARED", file=file.found.rel, count=len(shared) + 1,
-                others=", ".join(f"'{rel}'" for rel in shared))))
         if unit_outcome.late:
             rows.append(IssueRow(unit.code, make_problem(
                 "SUB_LATE", file=file.found.rel, saved_at=local_text(file.saved_at, campaign.timezone),

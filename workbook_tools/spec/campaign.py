@@ -114,6 +114,14 @@ class Campaign:
         wanted = self.group(unit.group).forms
         return tuple(f for f in self.forms if f.id in wanted)
 
+    def unit_code_named_in(self, file_name: str) -> str | None:
+        """The roster code a file name starts with (followed by a non-alphanumeric), if any."""
+        ends = [i for i, ch in enumerate(file_name) if not ch.isascii() or not ch.isalnum()] + [len(file_name)]
+        for end in sorted(ends, reverse=True):
+            if file_name[:end] in self.units_by_code:
+                return file_name[:end]
+        return None
+
     @functools.cached_property
     def scored_forms(self) -> tuple[CriteriaSpec, ...]:
         """The scoring tables, in campaign order."""

@@ -17,7 +17,7 @@ from workbook_tools.spec.campaign import ReviewRule
 
 STATUS_TEXT = {Status.VALID: "Hợp lệ", Status.INVALID: "Có lỗi", Status.MISSING: "Chưa nộp"}
 VERDICT_TEXT = {Verdict.USED: "Dùng", Verdict.SUPERSEDED: "Bị thay thế", Verdict.REJECTED: "Bị loại",
-                Verdict.IGNORED: "Bỏ qua"}
+                Verdict.ATTACHED: "Tài liệu kèm", Verdict.OPENED: "Đã mở", Verdict.IGNORED: "Bỏ qua"}
 # constant_memory: rows go to disk as they are written (the summary lists every unit and file).
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
            "strings_to_numbers": False, "default_format_properties": {"font_name": FONT, "font_size": 11}}

@@ -14,7 +14,7 @@ RECEIVED_TEXT = {Status.VALID: "Đã nhận, hợp lệ", Status.INVALID: "Đã 
 def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> None:
     """The roster with what came in, then every file found with its verdict."""
     campaign = collection.campaign
-    last_col = 10
+    last_col = 11
     row = title_block(ws, fm, collection, "TÌNH HÌNH NỘP BIỂU MẪU", last_col)
     ws.merge_range(row, 0, row, last_col,
                    f"Nộp muộn: tệp được lưu từ 00:00 ngày {campaign.deadline:%d/%m/%Y} trở đi (giờ "
@@ -24,14 +24,17 @@ def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> Non
     ws.set_row(row, 30)
     header = row + 2
     labels = ("STT", "Mã", "Đơn vị", "Nhóm", "Tình trạng", "Nộp muộn", "Lưu lúc", "Theo",
-              "Tệp được dùng", "Số tệp khác", "SHA-256")
+              "Tệp được dùng", "Số tệp khác", "Tài liệu gửi kèm", "SHA-256")
     for col, label in enumerate(labels):
         ws.write_string(header, col, label, fm.header)
     row = header + 1
     others: dict[str, int] = {}
+    documents: dict[str, list[str]] = {}
     for outcome in collection.files:
         if outcome.verdict == Verdict.SUPERSEDED:
             others[outcome.unit_code] = others.get(outcome.unit_code, 0) + 1
+        elif outcome.verdict == Verdict.ATTACHED and outcome.unit_code:
+            documents.setdefault(outcome.unit_code, []).append(outcome.found.rel)
     for number, outcome in enumerate(collection.units, start=1):
         file = outcome.file
         status = RECEIVED_TEXT[outcome.status]
@@ -46,12 +49,14 @@ def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> Non
         ws.write_string(row, 7, ("trong tệp" if file.time_source == TimeSource.EMBEDDED else "tệp") if file else "", fm.center)
         ws.write_string(row, 8, file.found.rel if file else "", fm.wrap)
         ws.write_number(row, 9, others.get(outcome.unit.code, 0), fm.number)
-        ws.write_string(row, 10, file.found.sha256 if file else "", fm.text)
+        attached = "\n".join(documents.get(outcome.unit.code, ()))
+        ws.write_string(row, 10, attached, fm.wrap)
+        ws.write_string(row, 11, file.found.sha256 if file else "", fm.text)
         fit_row(ws, row, [(outcome.unit.name, 24), (campaign.group(outcome.unit.group).label, 14),
-                       (file.found.rel if file else "", 30)])
+                          (file.found.rel if file else "", 30), (attached, 30)])
         row += 1
     ws.autofilter(header, 0, row - 1, last_col)
-    for col, width in enumerate((5, 8, 24, 14, 14, 9, 15, 9, 30, 8, 66)):
+    for col, width in enumerate((5, 8, 24, 14, 14, 9, 15, 9, 30, 8, 30, 66)):
         ws.set_column(col, col, width)
     ws.freeze_panes(header + 1, 3)
     page_setup(ws, header, last_col, row - 1)
@@ -62,8 +67,9 @@ def write_files(ws: Worksheet, fm: Formats, collection: Collection) -> None:
     last_col = 5
     row = title_block(ws, fm, collection, "CÁC TỆP TRONG THƯ MỤC NHẬN", last_col)
     ws.merge_range(row, 0, row, last_col,
-                   f"Mọi tệp tìm thấy trong thư mục nhận ({len(collection.files)} tệp): tệp được dùng, tệp bị "
-                   "thay thế bởi tệp mới hơn, tệp bị loại và tệp bỏ qua, kèm lý do. Lọc theo cột 'Kết quả'.",
+                   f"Mọi tệp tìm thấy trong thư mục nhận ({len(collection.files)} tệp, kể cả các tệp trong tệp nén "
+                   "và thư điện tử, ghi dạng 'tệp-nén::tệp'): tệp được dùng, tệp bị thay thế bởi tệp mới hơn, tệp bị "
+                   "loại, tài liệu gửi kèm và tệp bỏ qua, kèm lý do. Lọc theo cột 'Kết quả'.",
                    fm.note)
     ws.set_row(row, 30)
     header = row + 2
@@ -73,7 +79,7 @@ def write_files(ws: Worksheet, fm: Formats, collection: Collection) -> None:
     for number, outcome in enumerate(collection.files, start=1):
         ws.write_number(row, 0, number, fm.center)
         ws.write_string(row, 1, VERDICT_TEXT[outcome.verdict],
-                        fm.center if outcome.verdict in (Verdict.USED, Verdict.SUPERSEDED) else fm.bad)
+                        fm.bad if outcome.verdict == Verdict.REJECTED else fm.center)
         ws.write_string(row, 2, outcome.unit_code, fm.center)
         ws.write_string(row, 3, outcome.found.rel, fm.wrap)
         ws.write_string(row, 4, outcome.reason, fm.wrap)
