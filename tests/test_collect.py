@@ -35,6 +35,7 @@ from workbook_tools.results.contracts import (
 )
 from workbook_tools.results.rank import competition_ranks
 from workbook_tools.spec.campaign import Unit
+from workbook_tools.spec.register import load_register
 
 UNITS = ("03549", "03391", "03490", "03550", "03553", "03559", "CQ01", "CQ02")
 ZONE = dt.timezone(dt.timedelta(hours=7))
@@ -156,7 +157,7 @@ def test_csv_contracts(collected):
     assert UNITS_COLUMNS == ("unit_code", "unit_name", "group", "form_id", "status", "total",
                              "classification", "rank_in_group", "rank_overall", "late", "file")
     assert ISSUES_COLUMNS == ("severity", "code", "unit_code", "file", "sheet", "cell", "value", "message")
-    assert SUBMISSIONS_COLUMNS == ("file", "sha256", "unit_code", "verdict", "reason")
+    assert SUBMISSIONS_COLUMNS == ("file", "sha256", "unit_code", "verdict", "reason", "received_at", "time_source")
     import pandas as pd
     units = pd.read_csv(out / "units.csv", encoding="utf-8-sig", dtype=str)
     assert len(units) == 35 * 3 and set(units["status"]) == {"valid", "invalid", "missing"}
@@ -171,7 +172,8 @@ def test_every_file_has_a_verdict(collected, inbox):
     assert verdicts["usb/gui-lai/a_03550_lan2.xlsx"][0] == "used"
     assert verdicts["usb/z_03550_lan1.xlsx"][0] == "superseded"
     assert "có tệp mới hơn 'usb/gui-lai/a_03550_lan2.xlsx'" in verdicts["usb/z_03550_lan1.xlsx"][2]
-    assert "theo thời gian lưu ghi trong tệp" in verdicts["usb/z_03550_lan1.xlsx"][2]
+    assert "nhận lúc" in verdicts["usb/z_03550_lan1.xlsx"][2]
+    assert "theo thời gian sửa đổi của tệp" in verdicts["usb/z_03550_lan1.xlsx"][2]
     assert verdicts["email/03550 (copy).xlsx"][0] == "superseded"
     assert "bản sao giống hệt" in verdicts["email/03550 (copy).xlsx"][2]
     assert verdicts["email/nam-truoc.xlsx"][:2] == ("rejected", "CQ02")
@@ -320,11 +322,11 @@ def test_collection_pickles(campaign, inbox):
 def test_verdicts_do_not_depend_on_listing_order(campaign, inbox):
     found = scan_inbox(inbox)
     checked = {f.rel: check_file(campaign, f.path, f.rel) for f in found if f.kind == "candidate"}
-    reference = [(o.found.rel, o.verdict) for o in judge_files(campaign, found, checked)]
+    reference = [(o.found.rel, o.verdict) for o in judge_files(campaign, found, checked, load_register(campaign))]
     for seed in range(3):
         shuffled = list(found)
         random.Random(seed).shuffle(shuffled)
-        outcome = judge_files(campaign, shuffled, checked)
+        outcome = judge_files(campaign, shuffled, checked, load_register(campaign))
         assert sorted((o.found.rel, o.verdict) for o in outcome) == sorted(reference)
 
 
@@ -434,7 +436,8 @@ def test_libreoffice_round_trip_collects(office, campaign, issued, tmp_path):
     assert changed["QCDC"][layout.score_cell("a.1")] is True
     collection = collect(campaign, inbox)
     unit = next(u for u in collection.units if u.unit.code == "03549")
-    assert unit.file is not None and unit.file.time_source == "embedded" and unit.late is True
+    assert unit.file is not None and unit.file.saved_at is not None  # LibreOffice wrote its save time
+    assert unit.file.time_source == "file" and unit.late is True  # received now, long after the deadline
     qcdc = unit.form("qcdc-hd22")
     assert qcdc.status == "invalid" and qcdc.result.scores["a.1"] == Decimal("2.5")
     assert "a.2" not in qcdc.result.scores

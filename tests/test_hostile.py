@@ -303,6 +303,8 @@ def test_resubmission_raises_no_warning(campaign, generated, tmp_path):
     rng = random.Random(2)
     (inbox / "tu-xa-b.xlsx").write_bytes(fast_fill(campaign, src, sample_scores(campaign, rng, 0.9),
                                                    sample_figures(campaign, rng), late))
+    for name, moment in (("tu-xa-a.xlsx", ON_TIME), ("tu-xa-b.xlsx", late)):  # received when saved
+        os.utime(inbox / name, (moment.timestamp(), moment.timestamp()))
     collection = collect(campaign, inbox)
     verdicts = {o.found.rel: o.verdict for o in collection.files}
     assert verdicts == {"tu-xa-a.xlsx": "superseded", "tu-xa-b.xlsx": "used"}

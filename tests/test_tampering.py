@@ -21,6 +21,7 @@ from workbook_tools.read.check import check_file
 from workbook_tools.read.inbox import scan_inbox
 from workbook_tools.results.choose import judge_files
 from workbook_tools.results.merge import merge_units
+from workbook_tools.spec.register import load_register
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +77,9 @@ def test_sheet_removed_makes_only_that_form_invalid(campaign, blank, tmp_path):
     fill_workbook(campaign, blank, inbox / "a.xlsx", scores, sample_figures(campaign, random.Random(5)),
                   edit=lambda book: book.remove(book["DVCQ"]))
     found = scan_inbox(inbox)
-    outcomes = judge_files(campaign, found, {f.rel: check_file(campaign, f.path, f.rel) for f in found})
-    unit = next(u for u in merge_units(campaign, outcomes) if u.unit.code == "03550")
+    register = load_register(campaign)
+    outcomes = judge_files(campaign, found, {f.rel: check_file(campaign, f.path, f.rel) for f in found}, register)
+    unit = next(u for u in merge_units(campaign, outcomes, register) if u.unit.code == "03550")
     assert unit.form("qcdc-hd22").status == "valid" and unit.form("dvcq-qd248").status == "invalid"
     assert unit.form("dvcq-qd248").errors[0].code == "WB_SHEET_MISSING"
 

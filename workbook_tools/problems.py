@@ -85,6 +85,19 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                         "Mã chỉ gồm chữ không dấu, chữ số, '-' hoặc '_' (tối đa 20 ký tự)."),
     "ROSTER_EMPTY": (ERROR, "Danh sách đơn vị không có đơn vị nào.",
                      "Thêm ít nhất một dòng đơn vị dưới dòng tiêu đề."),
+    "REGISTER_HEADER": (ERROR, "Sổ theo dõi thiếu cột '{column}'.",
+                        "Dòng đầu của sổ theo dõi phải gồm các cột: {columns} (xóa tệp để lệnh generate tạo lại)."),
+    "REGISTER_UNIT_UNKNOWN": (ERROR, "Mã đơn vị '{unit_code}' trong sổ theo dõi không có trong danh sách đơn vị.",
+                              "Sửa mã đơn vị cho đúng cột code của roster.csv, hoặc xóa dòng này."),
+    "REGISTER_DUPLICATE_UNIT": (ERROR, "Đơn vị '{unit_code}' có hai dòng trong sổ theo dõi (đã có ở dòng "
+                                       "{first_line}).",
+                                "Gộp hai dòng thành một."),
+    "REGISTER_BAD_DATE": (ERROR, "Cột '{column}' của sổ theo dõi ghi '{value}', không phải ngày.",
+                          "Ghi ngày dạng 09/11/2023 hoặc 09/11/2023 14:30 (giờ Việt Nam)."),
+    "REGISTER_FILE_UNKNOWN": (WARNING, "Sổ theo dõi chọn tệp '{value}' cho đơn vị {unit_code}, nhưng không có tệp "
+                                       "nào của đơn vị mang tên này.",
+                              "Chép đúng tên tệp như cột 'file' của submissions.csv (trang 'Tệp đã nhận'); tạm "
+                              "thời đơn vị được xét như chưa có lựa chọn."),
     # --- returned workbooks (collector) ---
     "WB_UNREADABLE": (ERROR, "Không đọc được tệp: {detail}.",
                       "Đề nghị đơn vị gửi lại đúng tệp biểu mẫu, lưu dạng Excel Workbook (.xlsx)."),
@@ -186,11 +199,17 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                            "Chép tệp khóa đã dùng khi tạo biểu mẫu vào {path} rồi chạy lại."),
     "SECRET_KEY_BAD": (ERROR, "Tệp khóa bí mật {path} bị hỏng (phải là một dòng chữ số thập lục phân).",
                        "Chép lại tệp khóa đã dùng khi tạo biểu mẫu; không sửa nội dung tệp này."),
+    "UNIT_NEEDS_CHOICE": (ERROR, "Đơn vị {unit_code} có {count} tệp khác nhau mà thời gian nhận và thời gian lưu "
+                                 "không cho biết tệp nào mới hơn: {files}. Chưa dùng tệp nào.",
+                          "Hỏi đơn vị tệp nào là tệp cuối cùng, ghi tên tệp đó vào cột chosen_file của sổ theo dõi "
+                          "(dòng của đơn vị {unit_code}) rồi tổng hợp lại."),
+    "INBOX_EMPTY": (WARNING, "Thư mục nhận {path} không có biểu mẫu nào của đợt này ({count} tệp tìm thấy).",
+                    "Kiểm tra lại đường dẫn thư mục nhận, và chép các tệp đơn vị gửi về vào đó rồi chạy lại."),
     "FILE_REJECTED": (ERROR, "Tệp bị loại: {reason}.",
                       "Đề nghị đơn vị gửi lại đúng tệp biểu mẫu .xlsx đã nhận, sau khi điền."),
     "UNIT_MISSING": (WARNING, "Đơn vị {unit_name} ({unit_code}) chưa nộp tệp hợp lệ nào.",
                      "Liên hệ đơn vị để nhận tệp; khi nhận được, chép vào thư mục nhận rồi chạy lại."),
-    "SUB_LATE": (WARNING, "Tệp được lưu lúc {saved_at} ({source}), sau hạn nộp {deadline}.",
+    "SUB_LATE": (WARNING, "Tệp được nhận lúc {received_at} (theo {source}), sau hạn nộp {deadline}.",
                  "Ghi nhận nộp muộn khi đánh giá, xếp loại."),
     "CLI_INBOX_MISSING": (ERROR, "Không tìm thấy thư mục nhận tệp {path}.",
                           "Kiểm tra lại đường dẫn sau --inbox."),

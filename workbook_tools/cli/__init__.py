@@ -74,6 +74,9 @@ def generate(campaign: Path, out_dir: Path | None, units: tuple[str, ...]) -> No
     click.echo(f"Đã tạo {len(result.files)} biểu mẫu cho đợt '{result.campaign.name}'.")
     click.echo(f"Thư mục: {result.out_dir}")
     click.echo(f"Danh sách tệp và mã SHA-256: {result.manifest}")
+    if result.register_created:
+        click.echo(f"Đã tạo sổ theo dõi {result.register_file}: ghi vào đây ngày nhận, gia hạn, tệp được chọn "
+                   "của từng đơn vị khi cần (mở bằng Excel).")
     if result.key_created:
         click.echo(f"Đã tạo khóa bí mật {result.key_file}: giữ kín, không gửi cho đơn vị; cần tệp này "
                    "khi tổng hợp để phát hiện tệp bị sửa mã đơn vị.")

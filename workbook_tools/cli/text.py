@@ -90,18 +90,20 @@ def check_table(campaign: Campaign, submissions: list[Submission]) -> list[str]:
 def summary_text(collection: Collection) -> list[str]:
     """The short Vietnamese summary printed after a run."""
     units = collection.units
-    received = sum(u.file is not None for u in units)
+    received = sum(u.status != Status.MISSING for u in units)
+    choosing = collection.units_with(Status.NEEDS_CHOICE)
     lines = [
         f"Đã nhận {received}/{len(units)} đơn vị: {collection.units_with(Status.VALID)} hợp lệ, "
-        f"{collection.units_with(Status.INVALID)} có lỗi, {collection.units_with(Status.MISSING)} chưa nộp, "
-        f"{collection.late} nộp muộn.",
+        f"{collection.units_with(Status.INVALID)} có lỗi, " + (f"{choosing} cần chọn tệp, " if choosing else "")
+        + f"{collection.units_with(Status.MISSING)} chưa nộp, {collection.late} nộp muộn.",
         f"Tệp trong thư mục nhận: {len(collection.files)} (dùng {collection.count(Verdict.USED)}, "
         f"thay thế {collection.count(Verdict.SUPERSEDED)}, loại {collection.count(Verdict.REJECTED)}, "
         f"tài liệu kèm {collection.count(Verdict.ATTACHED)}, tệp nén/thư đã mở {collection.count(Verdict.OPENED)}, "
         f"bỏ qua {collection.count(Verdict.IGNORED)}).",
-        f"Nộp muộn là tệp lưu từ 00:00 ngày {collection.campaign.deadline:%d/%m/%Y} trở đi, theo thời gian "
-        "lưu ghi trong tệp (nếu tệp không có thì theo thời gian sửa đổi của tệp).",
+        f"Nộp muộn là tệp nhận từ 00:00 ngày {collection.campaign.deadline:%d/%m/%Y} trở đi (hoặc hạn riêng trong sổ "
+        "theo dõi), theo sổ theo dõi, ngày gửi thư hoặc thời gian sửa đổi của tệp trong thư mục nhận.",
     ]
+    lines += [row.problem.render() for row in collection.issues if row.problem.code == "INBOX_EMPTY"]
     review = collection.review
     if review is not None and review.usable:
         reviewed = sum(any(f.reviewed for f in u.forms) for u in units)

@@ -26,11 +26,13 @@ from workbook_tools.read.review import read_review
 from workbook_tools.results.attach import attribute_documents
 from workbook_tools.results.choose import judge_files
 from workbook_tools.results.compact import EMPTY, CompactMap, share
+from workbook_tools.results.contracts import Verdict
 from workbook_tools.results.merge import collect_issues, merge_units
 from workbook_tools.results.model import Collection, IssueRow
 from workbook_tools.results.review import review_issues
 from workbook_tools.results.years import read_results
 from workbook_tools.spec.campaign import Campaign, load_campaign
+from workbook_tools.spec.register import load_register
 
 Progress = Callable[[int, int], None]
 
@@ -78,13 +80,16 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
     candidates = [f for f in found if f.kind == FileKind.CANDIDATE]
     results = ordered_map(_check_job, (campaign, key), candidates, progress)
     checked = {item.rel: compact_submission(campaign, result) for item, result in zip(candidates, results)}
-    outcomes = attribute_documents(campaign, judge_files(campaign, found, checked))
+    register = load_register(campaign)
+    outcomes = attribute_documents(campaign, judge_files(campaign, found, checked, register))
     review = read_review(campaign, review_path, key) if review_path else None
-    units = merge_units(campaign, outcomes, review)
-    issues = tuple(IssueRow("", note) for note in notes) + collect_issues(campaign, outcomes, units)
+    units = merge_units(campaign, outcomes, register, review)
+    issues = tuple(IssueRow("", note) for note in notes) + collect_issues(campaign, outcomes, units, register)
+    if not any(o.verdict in (Verdict.USED, Verdict.NEEDS_CHOICE) for o in outcomes):
+        issues += (IssueRow("", make_problem("INBOX_EMPTY", path=str(inbox), count=len(found))),)
     if review is not None:
         issues += review_issues(campaign, review, units)
-    return Collection(campaign, inbox, run_at, tuple(outcomes), units, issues, review)
+    return Collection(campaign, inbox, run_at, tuple(outcomes), units, issues, review, register=register)
 
 
 def compact_submission(campaign: Campaign, submission: Submission) -> Submission:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import os
 import random
 import re
 import shutil
@@ -54,7 +55,8 @@ def fill_workbook(campaign: Campaign, src: Path, dst: Path, scores: Scores, figu
 
 
 def set_saved_at(path: Path, saved_at: dt.datetime) -> None:
-    """Rewrite dcterms:modified in docProps/core.xml (UTC), keeping every other part."""
+    """Rewrite dcterms:modified in docProps/core.xml (UTC), keeping every other part; the file's
+    modification time becomes the same moment, as if it was received in the inbox when saved."""
     tmp = path.with_name(path.name + ".tmp")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -63,6 +65,8 @@ def set_saved_at(path: Path, saved_at: dt.datetime) -> None:
                 data = _with_saved_at(data, saved_at)
             dst.writestr(info, data)
     shutil.move(tmp, path)
+    stamp = saved_at.timestamp()
+    os.utime(path, (stamp, stamp))
 
 
 def _with_saved_at(core_xml: bytes, saved_at: dt.datetime) -> bytes:

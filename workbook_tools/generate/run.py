@@ -21,6 +21,7 @@ from workbook_tools.generate.template import build_template, instantiate
 from workbook_tools.generate.workbook import build_to
 from workbook_tools.parallel import ordered_map
 from workbook_tools.spec.campaign import Campaign, Unit, load_campaign
+from workbook_tools.spec.register import REGISTER_COLUMNS, register_path
 
 MANIFEST_COLUMNS = ("unit_code", "unit_name", "group", "file", "sha256", "file_id", "forms")
 
@@ -45,6 +46,8 @@ class GenerateResult:
     manifest: Path
     key_file: Path
     key_created: bool
+    register_file: Path
+    register_created: bool  # the officer's register did not exist and was created empty
 
 
 def default_out_dir(campaign: Campaign) -> Path:
@@ -60,6 +63,10 @@ def generate_campaign(campaign_path: Path | str, out_dir: Path | str | None = No
     out.mkdir(parents=True, exist_ok=True)
     key_file = Path(campaign.secret_key_file)
     key, key_created = load_or_create_key(key_file)
+    register = register_path(campaign)
+    register_created = not register.exists()
+    if register_created:
+        write_csv(register, REGISTER_COLUMNS, [])
     chosen = [u for u in campaign.units if not units or u.code in units]
     now = dt.datetime.now(dt.timezone.utc).astimezone()
     jobs = [(unit, FileIdentity(file_id=str(uuid.uuid4()), generated_at=now)) for unit in chosen]
@@ -69,7 +76,8 @@ def generate_campaign(campaign_path: Path | str, out_dir: Path | str | None = No
     manifest = out / "manifest.csv"
     write_csv(manifest, MANIFEST_COLUMNS, [_manifest_row(campaign, f) for f in files])
     return GenerateResult(campaign=campaign, out_dir=out, files=tuple(files), manifest=manifest,
-                          key_file=key_file, key_created=key_created)
+                          key_file=key_file, key_created=key_created, register_file=register,
+                          register_created=register_created)
 
 
 def _generate_job(context, job: tuple[Unit, FileIdentity]) -> GeneratedFile:

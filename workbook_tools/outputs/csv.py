@@ -103,6 +103,10 @@ def issue_rows(collection: Collection):
 
 def submission_rows(collection: Collection):
     """submissions.csv: one row per file found."""
+    zone = collection.campaign.timezone
     for outcome in collection.files:
+        received = outcome.received_at
         yield {"file": outcome.found.rel, "sha256": outcome.found.sha256,
-               "unit_code": outcome.unit_code, "verdict": outcome.verdict, "reason": outcome.reason}
+               "unit_code": outcome.unit_code, "verdict": outcome.verdict, "reason": outcome.reason,
+               "received_at": received.astimezone(zone).isoformat(timespec="seconds") if received else "",
+               "time_source": outcome.time_source}

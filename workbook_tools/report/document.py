@@ -211,7 +211,7 @@ class _Writer:
         rows = self.current.rows(form_id)
         valid = [r for r in rows if r.status == Status.VALID and r.total is not None]
         counts = [(b.label, sum(1 for r in valid if r.classification == b.label)) for b in spec.bands.items]
-        invalid = sum(1 for r in rows if r.status == Status.INVALID)
+        invalid = sum(1 for r in rows if r.status in (Status.INVALID, Status.NEEDS_CHOICE))
         missing = sum(1 for r in rows if r.status == Status.MISSING)
         self.figure(f"Kết quả đánh giá, xếp loại {spec.short_name} năm {self.campaign.year}: {len(valid)}/{len(rows)} "
                     f"đơn vị có kết quả hợp lệ, trong đó "
@@ -309,7 +309,8 @@ class _Writer:
             header += [f"Năm {self.campaign.year - 1}", "Tăng/giảm", "Xếp loại năm trước", "Hạng năm trước"]
         body = []
         for index, row in enumerate(rows, start=1):
-            status = {Status.INVALID: "Còn lỗi, chưa xếp loại", Status.MISSING: "Chưa nộp"}.get(row.status, row.classification)
+            status = {Status.INVALID: "Còn lỗi, chưa xếp loại", Status.NEEDS_CHOICE: "Chờ chọn tệp, chưa xếp loại",
+                      Status.MISSING: "Chưa nộp"}.get(row.status, row.classification)
             values = [str(index), row.name, groups.get(row.group, row.group),
                       format_points(row.total) if row.total is not None else "", status,
                       str(row.rank_in_group or ""), str(row.rank_overall or "")]
@@ -332,7 +333,7 @@ class _Writer:
             rows = [r for r in self.current.rows(form.id) if group is None or r.group == group.id]
             counts = [sum(1 for r in rows if r.status == Status.VALID and r.classification == label) for label in labels]
             body.append([group.label if group else f"Toàn {self.campaign.district}"] + [str(n) for n in counts]
-                        + [str(sum(1 for r in rows if r.status == Status.INVALID)),
+                        + [str(sum(1 for r in rows if r.status in (Status.INVALID, Status.NEEDS_CHOICE))),
                            str(sum(1 for r in rows if r.status == Status.MISSING)), str(len(rows))])
         self._table(["Nhóm"] + labels + ["Còn lỗi", "Chưa nộp", "Tổng số"], body)
 

@@ -10,6 +10,7 @@ class Verdict(StrEnum):
     USED = "used"              # the file that counts for its unit
     SUPERSEDED = "superseded"  # a file of a unit that sent a newer one (or an identical copy)
     REJECTED = "rejected"      # meant as a submission but not usable: the unit must resend
+    NEEDS_CHOICE = "needs_choice"  # one of several files of a unit the evidence cannot order: not used yet
     ATTACHED = "attached"      # a document sent with the workbook (a report, a scan): kept, not scored
     OPENED = "opened"          # a zip archive or saved e-mail: opened, its files have rows of their own
     IGNORED = "ignored"        # not a submission at all (lock file, system file, other files)
@@ -20,6 +21,7 @@ class Status(StrEnum):
 
     VALID = "valid"      # read completely, no error: ranked
     INVALID = "invalid"  # has an error: not ranked until fixed
+    NEEDS_CHOICE = "needs_choice"  # several files and no telling which counts: the officer chooses
     MISSING = "missing"  # no usable file yet
 
 
@@ -29,5 +31,5 @@ SCORES_COLUMNS = ("unit_code", "form_id", "criterion_id", "stt", "max_points", "
                   "team_score")
 INDICATORS_COLUMNS = ("unit_code", "indicator_id", "value")
 ISSUES_COLUMNS = ("severity", "code", "unit_code", "file", "sheet", "cell", "value", "message")
-SUBMISSIONS_COLUMNS = ("file", "sha256", "unit_code", "verdict", "reason")
+SUBMISSIONS_COLUMNS = ("file", "sha256", "unit_code", "verdict", "reason", "received_at", "time_source")
 SUMMARY_NAME = "tong-hop.xlsx"

@@ -1,6 +1,8 @@
 """One outcome per roster unit: the file that counts, each form's status, lateness, ranks.
 
-- Late: the counted file was saved at or after 00:00 of the deadline day, campaign time zone.
+- Late: the counted file was received at or after 00:00 of the unit's deadline day (the campaign's,
+  or the later one the register grants the unit), campaign time zone.
+- A unit whose files cannot be ordered waits for the officer's choice (``needs_choice``).
 - A form is valid when it was read completely and has no error; only valid forms are ranked.
 - With the inspection team's review, each form's final scores follow ``results.review``.
 """
@@ -24,23 +26,30 @@ from workbook_tools.results.rank import rank_units
 from workbook_tools.results.review import apply_review
 from workbook_tools.spec.base import Form, FormKind
 from workbook_tools.spec.campaign import Campaign, Unit
+from workbook_tools.spec.register import Register
 
 
-def merge_units(campaign: Campaign, outcomes: list[FileOutcome],
+def merge_units(campaign: Campaign, outcomes: list[FileOutcome], register: Register,
                 review: Review | None = None) -> tuple[UnitOutcome, ...]:
     """One outcome per roster unit, with the team's review applied when given, ranked."""
     used = {o.unit_code: o for o in outcomes if o.verdict == Verdict.USED}
-    units = [_unit_outcome(campaign, unit, used.get(unit.code), review) for unit in campaign.units]
+    waiting: dict[str, list[FileOutcome]] = {}
+    for outcome in outcomes:
+        if outcome.verdict == Verdict.NEEDS_CHOICE:
+            waiting.setdefault(outcome.unit_code, []).append(outcome)
+    units = [_unit_outcome(campaign, unit, used.get(unit.code), tuple(waiting.get(unit.code, ())), register, review)
+             for unit in campaign.units]
     return rank_units(campaign, units)
 
 
-def _unit_outcome(campaign: Campaign, unit: Unit, file: FileOutcome | None,
-                  review: Review | None) -> UnitOutcome:
+def _unit_outcome(campaign: Campaign, unit: Unit, file: FileOutcome | None, choices: tuple[FileOutcome, ...],
+                  register: Register, review: Review | None) -> UnitOutcome:
     if file is None or file.submission is None:
-        forms = tuple(FormOutcome(f.id, Status.MISSING, None, ()) for f in campaign.forms_for(unit))
-        return UnitOutcome(unit, None, None, forms)
+        status = Status.NEEDS_CHOICE if choices else Status.MISSING
+        forms = tuple(FormOutcome(f.id, status, None, ()) for f in campaign.forms_for(unit))
+        return UnitOutcome(unit, None, None, forms, choices)
     sub = file.submission
-    late = file.saved_at is not None and file.saved_at >= campaign.deadline_at
+    late = file.received_at is not None and file.received_at >= register.deadline_at(campaign, unit.code)
     forms = tuple(_form_outcome(campaign, unit, form, sub, review) for form in campaign.forms_for(unit))
     return UnitOutcome(unit, file, late, forms)
 
@@ -61,10 +70,11 @@ def _form_outcome(campaign: Campaign, unit: Unit, form: Form, sub: Submission,
     return apply_review(campaign, unit, form, outcome, review)
 
 
-def collect_issues(campaign: Campaign, outcomes: list[FileOutcome],
-                   units: tuple[UnitOutcome, ...]) -> tuple[IssueRow, ...]:
-    """Every problem to act on: rejected files, problems of counted files, late and missing units."""
-    rows: list[IssueRow] = []
+def collect_issues(campaign: Campaign, outcomes: list[FileOutcome], units: tuple[UnitOutcome, ...],
+                   register: Register) -> tuple[IssueRow, ...]:
+    """Every problem to act on: rejected files, problems of counted files, late and missing units,
+    choices to make, the register naming files that are not there."""
+    rows: list[IssueRow] = list(_register_issues(outcomes, register))
     for outcome in outcomes:
         if outcome.verdict == Verdict.REJECTED:
             problems = [p for p in (outcome.submission.problems if outcome.submission else ())
@@ -75,6 +85,11 @@ def collect_issues(campaign: Campaign, outcomes: list[FileOutcome],
                     "FILE_REJECTED", file=outcome.found.rel, reason=outcome.reason)))
     for unit_outcome in units:
         unit = unit_outcome.unit
+        if unit_outcome.choices:
+            files = ", ".join(f"'{o.found.rel}'" for o in unit_outcome.choices)
+            rows.append(IssueRow(unit.code, make_problem("UNIT_NEEDS_CHOICE", unit_code=unit.code,
+                                                         count=len(unit_outcome.choices), files=files)))
+            continue
         if unit_outcome.file is None:
             rows.append(IssueRow(unit.code, make_problem("UNIT_MISSING", unit_name=unit.name,
                                                          unit_code=unit.code)))
@@ -82,8 +97,17 @@ def collect_issues(campaign: Campaign, outcomes: list[FileOutcome],
         file = unit_outcome.file
         rows.extend(IssueRow(unit.code, p) for p in file.submission.problems)
         if unit_outcome.late:
+            deadline = register.deadline_at(campaign, unit.code)
             rows.append(IssueRow(unit.code, make_problem(
-                "SUB_LATE", file=file.found.rel, saved_at=local_text(file.saved_at, campaign.timezone),
-                source=TIME_SOURCE_TEXT[file.time_source],
-                deadline=f"00:00 ngày {campaign.deadline:%d/%m/%Y}")))
+                "SUB_LATE", file=file.found.rel, received_at=local_text(file.received_at, campaign.timezone),
+                source=TIME_SOURCE_TEXT[file.time_source], deadline=f"00:00 ngày {deadline:%d/%m/%Y}")))
     return tuple(rows)
+
+
+def _register_issues(outcomes: list[FileOutcome], register: Register):
+    """Files the register chooses that are not among the unit's files."""
+    files = {(o.unit_code, o.found.rel) for o in outcomes}
+    for code, row in register.rows.items():
+        if row.chosen_file and (code, row.chosen_file) not in files:
+            yield IssueRow(code, make_problem("REGISTER_FILE_UNKNOWN", file=str(register.path), line=row.line,
+                                              value=row.chosen_file, unit_code=code))

@@ -24,19 +24,21 @@ from workbook_tools.results.compact import empty
 from workbook_tools.results.contracts import Status, Verdict
 from workbook_tools.results.years import Results, UnitRow
 from workbook_tools.spec.campaign import Campaign, Unit
+from workbook_tools.spec.register import Register
 from workbook_tools.spec.scoring import round2
 
 
 class TimeSource(StrEnum):
-    """Where a file's save time came from."""
+    """Where a file's receipt time came from (``submissions.csv`` column ``time_source``), best first."""
 
-    EMBEDDED = "embedded"  # docProps/core.xml, written by the application that saved it
-    FILE_TIME = "file"     # the file's modification time in the inbox folder
+    REGISTER = "register"  # the officer's register
+    EMAIL = "email"        # the Date header of the e-mail that carried it
+    FILE = "file"          # the file's modification time in the inbox folder
     UNKNOWN = ""
 
 
-TIME_SOURCE_TEXT = {TimeSource.EMBEDDED: "thời gian lưu ghi trong tệp",
-                    TimeSource.FILE_TIME: "thời gian sửa đổi của tệp"}
+TIME_SOURCE_TEXT = {TimeSource.REGISTER: "sổ theo dõi", TimeSource.EMAIL: "ngày gửi thư",
+                    TimeSource.FILE: "thời gian sửa đổi của tệp", TimeSource.UNKNOWN: "không rõ"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +50,9 @@ class FileOutcome:
     reason: str
     unit_code: str
     submission: Submission | None
-    saved_at: dt.datetime | None
-    time_source: TimeSource
+    saved_at: dt.datetime | None      # the save time the saving application wrote in the file
+    received_at: dt.datetime | None   # when the district received it
+    time_source: TimeSource           # where received_at came from
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +101,13 @@ class UnitOutcome:
     file: FileOutcome | None
     late: bool | None
     forms: tuple[FormOutcome, ...]
+    choices: tuple[FileOutcome, ...] = ()  # the files to choose between, when status is NEEDS_CHOICE
 
     @property
     def status(self) -> Status:
-        """MISSING, INVALID (some form has errors) or VALID."""
+        """MISSING, NEEDS_CHOICE, INVALID (some form has errors) or VALID."""
         if self.file is None:
-            return Status.MISSING
+            return Status.NEEDS_CHOICE if self.choices else Status.MISSING
         return Status.VALID if all(f.status == Status.VALID for f in self.forms) else Status.INVALID
 
     def form(self, form_id: str) -> FormOutcome | None:
@@ -131,6 +135,7 @@ class Collection:
     issues: tuple[IssueRow, ...]
     review: Review | None = None
     previous: Results | None = None  # last year's results, for the comparison sheet
+    register: Register | None = None  # the officer's register as read for this run
 
     def count(self, verdict: Verdict) -> int:
         """Files with this verdict."""

@@ -33,7 +33,7 @@ def _with_ranks(outcome: UnitOutcome, ranks: dict[tuple[str, str, str], int]) ->
     forms = tuple(replace(f, rank_in_group=ranks.get((f.form_id, group, code)),
                           rank_overall=ranks.get((f.form_id, "", code)))
                   for f in outcome.forms)
-    return UnitOutcome(outcome.unit, outcome.file, outcome.late, forms)
+    return replace(outcome, forms=forms)
 
 
 def competition_ranks(entries: list[tuple[Unit, Decimal]]) -> dict[str, int]:

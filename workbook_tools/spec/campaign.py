@@ -2,8 +2,8 @@
 
 ``campaign.yaml`` names the district, year, deadline, receiving office, sheet password, the
 spec files, the roster file and the roster groups (each with its own list of forms).
-``roster.csv`` lists the units: ``code,name,group``. Both are validated on load and every
-problem names the file and line.
+``roster.csv`` lists the units: ``code,name,group``, and optionally ``contact,phone,email``. Both
+are validated on load and every problem names the file and line.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from workbook_tools.spec.yamlio import Fields, load_yaml, read_text
 
 UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 ROSTER_COLUMNS = ("code", "name", "group")
+CONTACT_COLUMNS = ("contact", "phone", "email")  # optional roster columns
 
 
 class ReviewRule(StrEnum):
@@ -53,6 +54,9 @@ class Unit:
     name: str
     group: str
     line: int
+    contact: str = ""  # the person to call about the unit's submission
+    phone: str = ""
+    email: str = ""
 
     def header_name(self, group: Group) -> str:
         """The unit's name as printed in the document header block, e.g. 'UBND XÃ SÌ LỞ LẦU'."""
@@ -79,6 +83,7 @@ class Campaign:
     sheet_password: str
     max_file_mb: float
     secret_key_file: str
+    register_file: str
     review_rule: ReviewRule
     report_file: str
     groups: tuple[Group, ...]
@@ -157,6 +162,7 @@ def load_campaign(path: Path | str) -> Campaign:
         sheet_password=top.text("sheet_password"),
         max_file_mb=_read_size(top, "max_file_mb"),
         secret_key_file=str((path.parent / top.text("secret_key_file", "khoa-bi-mat.key")).resolve()),
+        register_file=str((path.parent / top.text("register", "so-theo-doi.csv")).resolve()),
         review_rule=ReviewRule(_read_choice(top, "review_rule", tuple(ReviewRule))),
         report_file=str((path.parent / top.text("report")).resolve()) if top.has("report") else "",
     )
@@ -272,8 +278,8 @@ def load_roster(path: Path, group_ids: set[str], problems: list[Problem]) -> tup
         return ()
     units: list[Unit] = []
     first_line: dict[str, int] = {}
-    for index, row in enumerate(reader, start=2):
-        unit = _read_unit(row, index, str(path), group_ids, first_line, problems)
+    for row in reader:
+        unit = _read_unit(row, reader.line_num, str(path), group_ids, first_line, problems)
         if unit:
             units.append(unit)
     if not units and not problems:
@@ -300,4 +306,5 @@ def _read_unit(row: dict, line: int, file: str, group_ids: set[str],
     if len(problems) > before:
         return None
     first_line[code] = line
-    return Unit(code=code, name=name, group=group, line=line)
+    return Unit(code=code, name=name, group=group, line=line,
+                **{column: clean.get(column, "") for column in CONTACT_COLUMNS})

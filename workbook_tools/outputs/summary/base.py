@@ -15,8 +15,10 @@ from workbook_tools.results.model import Collection, UnitOutcome, local_text
 from workbook_tools.results.rank import name_key
 from workbook_tools.spec.campaign import ReviewRule
 
-STATUS_TEXT = {Status.VALID: "Hợp lệ", Status.INVALID: "Có lỗi", Status.MISSING: "Chưa nộp"}
+STATUS_TEXT = {Status.VALID: "Hợp lệ", Status.INVALID: "Có lỗi", Status.NEEDS_CHOICE: "Cần chọn tệp",
+               Status.MISSING: "Chưa nộp"}
 VERDICT_TEXT = {Verdict.USED: "Dùng", Verdict.SUPERSEDED: "Bị thay thế", Verdict.REJECTED: "Bị loại",
+                Verdict.NEEDS_CHOICE: "Chờ chọn",
                 Verdict.ATTACHED: "Tài liệu kèm", Verdict.OPENED: "Đã mở", Verdict.IGNORED: "Bỏ qua"}
 # constant_memory: rows go to disk as they are written (the summary lists every unit and file).
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,

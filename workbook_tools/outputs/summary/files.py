@@ -6,9 +6,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools.outputs.summary.base import VERDICT_TEXT, Formats, fit_row, page_setup, title_block
 from workbook_tools.results.contracts import Status, Verdict
-from workbook_tools.results.model import Collection, TimeSource, local_text
+from workbook_tools.results.model import TIME_SOURCE_TEXT, Collection, local_text
 
-RECEIVED_TEXT = {Status.VALID: "Đã nhận, hợp lệ", Status.INVALID: "Đã nhận, có lỗi", Status.MISSING: "Chưa nộp"}
+RECEIVED_TEXT = {Status.VALID: "Đã nhận, hợp lệ", Status.INVALID: "Đã nhận, có lỗi",
+                 Status.NEEDS_CHOICE: "Đã nhận, cần chọn tệp", Status.MISSING: "Chưa nộp"}
 
 
 def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> None:
@@ -17,13 +18,14 @@ def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> Non
     last_col = 11
     row = title_block(ws, fm, collection, "TÌNH HÌNH NỘP BIỂU MẪU", last_col)
     ws.merge_range(row, 0, row, last_col,
-                   f"Nộp muộn: tệp được lưu từ 00:00 ngày {campaign.deadline:%d/%m/%Y} trở đi (giờ "
-                   f"{campaign.timezone}). Thời gian lưu lấy từ tệp (Excel, LibreOffice, WPS ghi khi lưu); "
-                   "nếu tệp không có thì lấy thời gian sửa đổi của tệp trong thư mục. "
+                   f"Nộp muộn: tệp được nhận từ 00:00 ngày {campaign.deadline:%d/%m/%Y} trở đi (giờ "
+                   f"{campaign.timezone}; hoặc hạn riêng của đơn vị trong sổ theo dõi). Thời gian nhận lấy theo sổ "
+                   "theo dõi, nếu không có thì theo ngày gửi thư (tệp đính kèm thư .eml), nếu không có nữa thì theo "
+                   "thời gian sửa đổi của tệp trong thư mục. "
                    f"Thư mục nhận: {collection.inbox}.", fm.note)
     ws.set_row(row, 30)
     header = row + 2
-    labels = ("STT", "Mã", "Đơn vị", "Nhóm", "Tình trạng", "Nộp muộn", "Lưu lúc", "Theo",
+    labels = ("STT", "Mã", "Đơn vị", "Nhóm", "Tình trạng", "Nộp muộn", "Nhận lúc", "Theo",
               "Tệp được dùng", "Số tệp khác", "Tài liệu gửi kèm", "SHA-256")
     for col, label in enumerate(labels):
         ws.write_string(header, col, label, fm.header)
@@ -45,8 +47,8 @@ def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> Non
         ws.write_string(row, 4, status, fm.center if outcome.status == Status.VALID else fm.bad)
         late = "" if outcome.late is None else ("Muộn" if outcome.late else "Đúng hạn")
         ws.write_string(row, 5, late, fm.bad if outcome.late else fm.center)
-        ws.write_string(row, 6, local_text(file.saved_at, campaign.timezone) if file else "", fm.center)
-        ws.write_string(row, 7, ("trong tệp" if file.time_source == TimeSource.EMBEDDED else "tệp") if file else "", fm.center)
+        ws.write_string(row, 6, local_text(file.received_at, campaign.timezone) if file else "", fm.center)
+        ws.write_string(row, 7, TIME_SOURCE_TEXT[file.time_source] if file else "", fm.wrap)
         ws.write_string(row, 8, file.found.rel if file else "", fm.wrap)
         ws.write_number(row, 9, others.get(outcome.unit.code, 0), fm.number)
         attached = "\n".join(documents.get(outcome.unit.code, ()))
