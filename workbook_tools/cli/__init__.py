@@ -18,6 +18,7 @@ from workbook_tools.cli.text import check_table, describe_spec, submission_json,
 from workbook_tools.collect.pipeline import collect_campaign
 from workbook_tools.demo.run import run_demo
 from workbook_tools.generate.run import generate_campaign
+from workbook_tools.outputs.messages import check_message
 from workbook_tools.problems import WorkbookToolsError
 from workbook_tools.read.check import check_files
 from workbook_tools.report.document import build_report
@@ -129,6 +130,10 @@ def check(files: tuple[Path, ...], campaign_path: Path, as_json: bool) -> None:
     else:
         for submission in submissions:
             click.echo("\n".join(summary_lines(campaign, submission)))
+            message = check_message(campaign, submission)
+            if message:
+                click.echo("Tin nhắn gửi đơn vị (chép để gửi qua Zalo, thư điện tử):")
+                click.echo(message)
         click.echo("")
         for line in check_table(campaign, submissions):
             click.echo(line)

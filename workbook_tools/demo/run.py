@@ -11,10 +11,17 @@ file. Everything is seeded, so two runs build the same inbox.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
 import random
 import shutil
+import zipfile
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
+
+from docx import Document
 
 from workbook_tools.collect.pipeline import CollectResult, Progress, collect_campaign
 from workbook_tools.demo.fill import fill_workbook, sample_figures, sample_scores
@@ -116,12 +123,48 @@ def build_inbox(generated: GenerateResult, inbox: Path, seed: int = 2023) -> lis
             story.append(f"{label}: tổng điểm bằng đơn vị liền trước (đồng hạng).")
         previous = scores
         fill_workbook(campaign, generated_file.path, _fresh(folder / name), scores, figures, saved_at=saved)
+    story += _pack(campaign, files[14], inbox, "zip")
+    story += _pack(campaign, files[15], inbox, "eml")
     stray = _fresh(inbox / "email" / "Bao cao ket qua QCDC 2023.pdf")
     stray.write_bytes(b"%PDF-1.4\n% bao cao bang van ban, khong phai bieu mau\n%%EOF\n")
     lock = _fresh(inbox / "usb" / ("~$" + files[0].path.name))
     lock.write_bytes(b"\x00" * 165)
     story.append("Một tệp PDF báo cáo và một tệp khóa tạm '~$...' của Excel lẫn trong thư mục.")
     return story
+
+
+def _pack(campaign, generated_file, inbox: Path, kind: str) -> list[str]:
+    """Move a unit's filled workbook into a zip (with its report) or a saved e-mail (with a PDF)."""
+    unit = generated_file.unit
+    path = next(inbox.rglob(generated_file.path.name), None)
+    if path is None:
+        return []
+    data, sent = path.read_bytes(), dt.datetime.fromtimestamp(path.stat().st_mtime, tz=campaign.timezone)
+    path.unlink()
+    if kind == "zip":
+        target = _fresh(inbox / "zalo" / f"{unit.code} gui bieu mau va bao cao.zip")
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{unit.name}/{generated_file.path.name}", data)
+            archive.writestr(f"{unit.name}/Báo cáo QCDC năm {campaign.year}.docx", _report_docx(unit.name))
+        os.utime(target, (sent.timestamp(), sent.timestamp()))
+        return [f"{unit.name} ({unit.code}): gửi tệp nén .zip qua Zalo, gồm biểu mẫu và báo cáo Word."]
+    message = EmailMessage()
+    message["From"], message["To"] = "vanthu@example.vn", "phongnoivu@example.vn"
+    message["Subject"], message["Date"] = f"{unit.name} gửi biểu mẫu chấm điểm", format_datetime(sent)
+    message.set_content("Kính gửi Phòng Nội vụ, đơn vị gửi kèm biểu mẫu và báo cáo.")
+    message.add_attachment(data, maintype="application", subtype="octet-stream", filename=generated_file.path.name)
+    message.add_attachment(b"%PDF-1.4\n%%EOF\n", maintype="application", subtype="pdf", filename="Bao cao.pdf")
+    _fresh(inbox / "email" / f"Thu {unit.code}.eml").write_bytes(message.as_bytes())
+    return [f"{unit.name} ({unit.code}): thư điện tử lưu dạng .eml, đính kèm biểu mẫu và báo cáo PDF."]
+
+
+def _report_docx(unit_name: str) -> bytes:
+    document = Document()
+    document.add_paragraph(f"{unit_name.upper()}")
+    document.add_paragraph("BÁO CÁO Kết quả thực hiện Quy chế dân chủ ở cơ sở")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def _fresh(path: Path) -> Path:

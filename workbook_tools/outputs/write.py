@@ -7,7 +7,11 @@ from pathlib import Path
 
 from workbook_tools.fileio import StagedOutputs, write_csv_to, write_inert_rows_to
 from workbook_tools.outputs.csv import indicator_tuples, issue_rows, score_tuples, submission_rows, units_rows
+from workbook_tools.outputs.messages import FOLDER as MESSAGES_FOLDER
+from workbook_tools.outputs.messages import collection_message, message_name, units_to_remind, write_message
+from workbook_tools.outputs.notices import FOLDER as NOTICES_FOLDER
 from workbook_tools.outputs.notices import notice_name, write_notice
+from workbook_tools.outputs.reminders import REMINDERS_NAME, write_reminders
 from workbook_tools.outputs.summary.workbook import write_summary
 from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.results.contracts import (
@@ -31,10 +35,15 @@ def write_outputs(collection: Collection, out: Path) -> list[Path]:
         write_csv_to(staged.path("issues.csv"), ISSUES_COLUMNS, issue_rows(collection))
         write_csv_to(staged.path("submissions.csv"), SUBMISSIONS_COLUMNS, submission_rows(collection))
         write_summary(collection, staged.path(SUMMARY_NAME))
+        for outcome in units_to_remind(collection):
+            write_message(collection_message(collection, outcome), staged.path(message_name(outcome.unit)))
+        write_reminders(collection, staged.path(REMINDERS_NAME))
+        staged.own(MESSAGES_FOLDER)
         if collection.review is not None:
             for outcome in collection.units:
                 if outcome.file is not None:
                     write_notice(collection, outcome, staged.path(notice_name(outcome)))
+            staged.own(NOTICES_FOLDER)
         return staged.commit()
     except OSError as exc:
         staged.discard()
