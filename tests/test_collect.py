@@ -405,11 +405,11 @@ def test_interrupted_run_keeps_previous_outputs(campaign, inbox, tmp_path, monke
 def test_demo_command(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
-    assert "Đã nhận 34/35 đơn vị: 32 hợp lệ, 2 có lỗi, 1 chưa nộp, 1 nộp muộn." in result.output
+    assert "Đã nhận 34/35 đơn vị: 31 hợp lệ, 3 có lỗi, 1 chưa nộp, 1 nộp muộn." in result.output
     assert ("Tệp trong thư mục nhận: 41 (dùng 34, thay thế 1, loại 0, tài liệu kèm 3, tệp nén/thư đã mở 2, "
             "bỏ qua 1).") in result.output
     _, issues = read_csv(tmp_path / "demo" / "tong-hop" / "issues.csv")
-    assert {r["code"] for r in issues} == {"SCORE_BLANK", "SCORE_TEXT", "SCORE_OUT_OF_RANGE",
+    assert {r["code"] for r in issues} == {"SCORE_BLANK", "SCORE_TEXT_REFUSED", "SCORE_OUT_OF_RANGE",
                                            "UNIT_MISSING", "SUB_LATE"}  # a resubmission is no warning
     again = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert again.exit_code == 0 and "Đã nhận 34/35 đơn vị" in again.output

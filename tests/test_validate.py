@@ -73,8 +73,8 @@ def test_typical_mistakes(campaign, blank, tmp_path):
     figures = figure_values(campaign) | {"hs_tiep_nhan": 5, "hs_da_giai_quyet": 9}
     sub = check_file(campaign, fill(campaign, blank, tmp_path / "f.xlsx", scores, figures))
     found = {(p.code, p.cell): p for p in sub.problems}
-    assert found[("SCORE_TEXT", layout.score_cell("a.1"))].severity == "warning"
-    assert "đã hiểu là 4,5" in found[("SCORE_TEXT", layout.score_cell("a.1"))].message
+    text = found[("SCORE_TEXT_REFUSED", layout.score_cell("a.1"))]  # the sample campaign refuses text scores
+    assert text.severity == "error" and "lưu dạng chữ" in text.message and "(4,5)" in text.message
     out = found[("SCORE_OUT_OF_RANGE", layout.score_cell("a.2"))]
     assert out.message == "Điểm 7 của tiêu chí STT 2 nằm ngoài khoảng 0 đến 5 (điểm chuẩn)."
     assert ("SCORE_NOT_NUMBER", layout.score_cell("b.1")) in found

@@ -150,6 +150,10 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                     "Nhập điểm từ 0 đến {max}; tiêu chí không đạt thì nhập 0."),
     "SCORE_TEXT": (WARNING, "Điểm '{value}' được nhập dạng chữ; đã hiểu là {number}.",
                    "Nhắc đơn vị nhập điểm dạng số."),
+    "SCORE_TEXT_REFUSED": (ERROR, "Điểm '{value}' của tiêu chí STT {stt} được lưu dạng chữ, không phải số: bảng của "
+                                  "đơn vị không cộng ô này vào tổng, nên tổng và xếp loại trên bản đơn vị ký khác với "
+                                  "điểm huyện tính ({number}).",
+                           "Xóa ô này, gõ lại số {number} (gõ trực tiếp, không dán), kiểm tra lại tổng rồi gửi lại tệp."),
     "SCORE_NOT_NUMBER": (ERROR, "Điểm '{value}' của tiêu chí STT {stt} không phải là số.",
                          "Nhập một số từ 0 đến {max}, ví dụ 1,5."),
     "SCORE_OUT_OF_RANGE": (ERROR, "Điểm {value} của tiêu chí STT {stt} nằm ngoài khoảng 0 đến "

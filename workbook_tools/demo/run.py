@@ -98,8 +98,8 @@ def build_inbox(generated: GenerateResult, inbox: Path, seed: int = 2023) -> lis
         elif index == 3:
             criterion = next(c for c in first.criteria() if c.max >= 5)
             scores[first.id][criterion.id] = "4,5"
-            story.append(f"{label}: gõ điểm '4,5' dạng chữ ở tiêu chí STT {criterion.stt} bảng {first.short_name} "
-                         "(vẫn hợp lệ, có cảnh báo).")
+            story.append(f"{label}: dán điểm '4,5' dạng chữ ở tiêu chí STT {criterion.stt} bảng {first.short_name} "
+                         "(bảng của đơn vị không cộng ô này vào tổng: lỗi, đơn vị phải gõ lại số).")
         elif index == 5:
             criterion = second.criteria()[0]
             scores[second.id][criterion.id] = float(criterion.max + 2)

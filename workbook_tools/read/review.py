@@ -171,5 +171,6 @@ def _read_row(sheet: Sheet, row: int, node: Criterion, sink: ProblemSink) -> tup
     if is_blank(value):
         return None, reason, False
     mark_at = len(sink.items)
-    score = parse_score(value, node.max, node.stt or "-", sheet.name, row, C_TEAM + 1, sink)
+    # the team's own sheet: a score typed as text is read with a warning (the policy is for units' sheets)
+    score = parse_score(value, node.max, node.stt or "-", sheet.name, row, C_TEAM + 1, sink, accept_text=True)
     return score, reason, sink.errors_since(mark_at)

@@ -19,11 +19,11 @@ from workbook_tools.form.layout import (
     plan_criteria,
     plan_indicators,
 )
-from workbook_tools.problems import ProblemSink, nfc
+from workbook_tools.problems import ProblemSink, excel_cell, nfc
 from workbook_tools.read.values import FIGURE_EXPECTED, is_blank, parse_figure, parse_score, to_number
 from workbook_tools.read.xlsx import Book, Sheet
 from workbook_tools.spec.base import format_points
-from workbook_tools.spec.campaign import Campaign
+from workbook_tools.spec.campaign import Campaign, TextScores
 from workbook_tools.spec.criteria import CriteriaSpec, Criterion, Section
 from workbook_tools.spec.indicators import Indicator, IndicatorSpec
 from workbook_tools.spec.scoring import classify, round2, table_total
@@ -41,6 +41,7 @@ class FormResult:
     complete: bool = False
     total: Decimal | None = None
     classification: str | None = None
+    text_cells: tuple[str, ...] = ()  # score cells holding a number typed as text (left out of the sheet's total)
 
 
 def find_sheet(book: Book, expected: str, wanted: set[str], columns: frozenset[int] | None,
@@ -133,7 +134,8 @@ def check_criteria(campaign: Campaign, spec: CriteriaSpec, sheet: Sheet, sink: P
     if not header_ok(sheet, header, columns, sink):
         return FormResult(spec.id, sheet.name)
     finder = RowFinder(ids, sheet, sink)
-    scores, notes, all_scored = {}, {}, True
+    scores, notes, all_scored, text_cells = {}, {}, True, []
+    accept_text = campaign.text_scores == TextScores.ACCEPT
     for node, row in finder.rows((r.node, r.node.id, r.row + 1) for r in layout.rows):
         if isinstance(node, Section):
             _check_formula(sheet, row, score_col, sink)
@@ -142,7 +144,10 @@ def check_criteria(campaign: Campaign, spec: CriteriaSpec, sheet: Sheet, sink: P
         if isinstance(note, str) and note.strip():
             notes[node.id] = nfc(note).strip()
         check_fixed_cells(sheet, row, node, COL_TEXT + 1, COL_MAX + 1, sink)
-        score = parse_score(sheet.value(row, score_col), node.max, node.stt or "-", sheet.name, row, score_col, sink)
+        value = sheet.value(row, score_col)
+        score = parse_score(value, node.max, node.stt or "-", sheet.name, row, score_col, sink, accept_text)
+        if score is not None and isinstance(value, str):
+            text_cells.append(excel_cell(row, score_col))
         if score is None:
             all_scored = False
         else:
@@ -152,8 +157,8 @@ def check_criteria(campaign: Campaign, spec: CriteriaSpec, sheet: Sheet, sink: P
     complete = all_scored and finder.complete
     _check_total(sheet, ids, score_col, spec, scores, complete, sink)
     if not complete:
-        return FormResult(spec.id, sheet.name, scores=scores, notes=notes)
-    return FormResult(spec.id, sheet.name, scores=scores, notes=notes, complete=True,
+        return FormResult(spec.id, sheet.name, scores=scores, notes=notes, text_cells=tuple(text_cells))
+    return FormResult(spec.id, sheet.name, scores=scores, notes=notes, complete=True, text_cells=tuple(text_cells),
                       total=table_total(spec, scores), classification=classify(spec, scores))
 
 

@@ -29,6 +29,13 @@ ROSTER_COLUMNS = ("code", "name", "group")
 CONTACT_COLUMNS = ("contact", "phone", "email")  # optional roster columns
 
 
+class TextScores(StrEnum):
+    """What a score stored as text ('4,5' pasted) is: the sheet the unit signs leaves it out of its total."""
+
+    REFUSE = "refuse"  # an error the unit fixes: the district never counts what the unit's paper does not show
+    ACCEPT = "accept"  # read, with a warning; the summary marks the unit's total as differing from its sheet
+
+
 class ReviewRule(StrEnum):
     """How the final score of a row is decided once the inspection team has scored."""
 
@@ -85,6 +92,7 @@ class Campaign:
     secret_key_file: str
     register_file: str
     review_rule: ReviewRule
+    text_scores: TextScores
     report_file: str
     groups: tuple[Group, ...]
     forms: tuple[Form, ...]
@@ -164,6 +172,7 @@ def load_campaign(path: Path | str) -> Campaign:
         secret_key_file=str((path.parent / top.text("secret_key_file", "khoa-bi-mat.key")).resolve()),
         register_file=str((path.parent / top.text("register", "so-theo-doi.csv")).resolve()),
         review_rule=ReviewRule(_read_choice(top, "review_rule", tuple(ReviewRule))),
+        text_scores=TextScores(_read_choice(top, "text_scores", tuple(TextScores))),
         report_file=str((path.parent / top.text("report")).resolve()) if top.has("report") else "",
     )
     top.finish()

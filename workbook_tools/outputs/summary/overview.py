@@ -16,19 +16,25 @@ from workbook_tools.outputs.summary.base import (
 from workbook_tools.paper.xlsx_compat import merge_down
 from workbook_tools.results.contracts import Status
 from workbook_tools.results.model import Collection, UnitOutcome
+from workbook_tools.spec.campaign import TextScores
 from workbook_tools.spec.criteria import CriteriaSpec
 
 
 def _needs(outcome: UnitOutcome, collection: Collection) -> str:
-    """What must be fixed, in a few words."""
+    """What must be fixed, in a few words; and a total that differs from the sheet the unit signed."""
+    if outcome.choices:
+        return "Có nhiều tệp, chưa biết tệp nào là bản cuối: hỏi đơn vị, ghi tệp được chọn vào sổ theo dõi."
     if outcome.file is None:
         return "Chưa nộp: liên hệ đơn vị."
+    differs = "; ".join(f"Tổng {collection.campaign.form(f.form_id).short_name} khác bảng đơn vị ký (điểm dạng chữ "
+                        f"ở ô {', '.join(f.result.text_cells)})" for f in outcome.forms if f.result and f.result.text_cells
+                        and collection.campaign.text_scores == TextScores.ACCEPT)
     errors = collection.errors_by_unit.get(outcome.unit.code, [])
     if not errors:
-        return ""
+        return differs
     shown = "; ".join(f"{p.sheet} ô {p.cell}: {p.message}" if p.cell else p.message for p in errors[:3])
     more = "; ... (xem trang Lỗi cần xử lý)" if len(errors) > 3 else ""
-    return f"{len(errors)} lỗi. {shown}{more}"
+    return f"{len(errors)} lỗi. {shown}{more}" + (f" {differs}." if differs else "")
 
 
 def _form_columns(collection: Collection) -> list[tuple[str, float]]:
