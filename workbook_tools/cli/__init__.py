@@ -17,6 +17,7 @@ from workbook_tools import __version__
 from workbook_tools.cli.text import check_table, describe_spec, submission_json, summary_lines, summary_text
 from workbook_tools.collect.pipeline import collect_campaign
 from workbook_tools.demo.run import run_demo
+from workbook_tools.generate.new_campaign import new_campaign
 from workbook_tools.generate.run import generate_campaign
 from workbook_tools.outputs.messages import check_message
 from workbook_tools.problems import WorkbookToolsError
@@ -81,6 +82,30 @@ def generate(campaign: Path, out_dir: Path | None, units: tuple[str, ...]) -> No
     if result.key_created:
         click.echo(f"Đã tạo khóa bí mật {result.key_file}: giữ kín, không gửi cho đơn vị; cần tệp này "
                    "khi tổng hợp để phát hiện tệp bị sửa mã đơn vị.")
+
+
+@main.command("new-campaign", context_settings=CONTEXT)
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", required=True, type=int, help="Năm của đợt mới, ví dụ 2024. The new year.")
+@click.option("--deadline", required=True, type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+              help="Hạn nộp của đợt mới (2024-11-09 hoặc 09/11/2024). The new deadline.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục mới cho đợt (phải chưa có hoặc còn trống). The new campaign folder.")
+def new_campaign_command(source: Path, year: int, deadline, out_dir: Path) -> None:
+    """Tạo đợt đánh giá năm mới từ đợt năm trước: tệp đợt, danh sách đơn vị, sổ theo dõi, khóa mới.
+
+    (Start next year's campaign from last year's, ready for generate.)
+    """
+    try:
+        result = new_campaign(source, year, deadline.date(), out_dir)
+    except WorkbookToolsError as exc:
+        raise ProblemsError(exc) from exc
+    click.echo(f"Đã tạo đợt '{result.campaign.name}' (mã {result.campaign.id}, hạn nộp trước ngày "
+               f"{result.campaign.deadline:%d/%m/%Y}) trong {result.folder}:")
+    for path in result.files:
+        click.echo(f"  - {path.name}")
+    click.echo("Kiểm tra lại danh sách đơn vị (roster.csv) và nội dung 'request' trong campaign.yaml, rồi chạy: "
+               f"workbook-tools generate {result.folder / 'campaign.yaml'}")
 
 
 @main.group(context_settings=CONTEXT)

@@ -1,0 +1,113 @@
+"""A new year's campaign from last year's, without editing YAML by hand (``new-campaign``).
+
+The new folder holds the campaign file (last year's, with its comments, the new id, year and
+deadline, years in its name and request moved on, every path pointing where it should from the
+new folder), a copy of the roster, an empty register and a new secret key. Specs and the report
+outline are referenced, not copied: they are the district's shared data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbook_tools.fileio import write_csv
+from workbook_tools.form.signing import load_or_create_key
+from workbook_tools.problems import WorkbookToolsError, make_problem
+from workbook_tools.spec.campaign import Campaign, load_campaign
+from workbook_tools.spec.register import REGISTER_COLUMNS
+
+CAMPAIGN_NAME, ROSTER_NAME, REGISTER_NAME, KEY_NAME = "campaign.yaml", "roster.csv", "so-theo-doi.csv", "khoa-bi-mat.key"
+_TOP_KEY = re.compile(r"^(?P<key>[a-z_]+):(?P<rest>.*)$")
+_LIST_ITEM = re.compile(r"^(?P<indent>\s+-\s+)(?P<value>\S.*?)\s*$")
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+
+
+@dataclass(frozen=True)
+class NewCampaign:
+    """What ``new-campaign`` wrote."""
+
+    campaign: Campaign
+    folder: Path
+    files: tuple[Path, ...]
+
+
+def new_campaign(source: Path | str, year: int, deadline: dt.date, out: Path | str) -> NewCampaign:
+    """Write next year's campaign folder from a campaign file; the result loads as it is."""
+    source, out = Path(source), Path(out)
+    old = load_campaign(source)
+    if out.exists() and any(out.iterdir()):
+        raise WorkbookToolsError([make_problem("CLI_OUTPUT_UNWRITABLE", path=str(out),
+                                               detail="thư mục đã có dữ liệu; chọn một thư mục mới")])
+    out.mkdir(parents=True, exist_ok=True)
+    text = _moved(source.read_text(encoding="utf-8-sig"), source.parent.resolve(), out.resolve(), old, year,
+                  deadline)
+    (out / CAMPAIGN_NAME).write_text(text, encoding="utf-8")
+    roster = source.parent / _top_value(source.read_text(encoding="utf-8-sig"), "roster")
+    shutil.copyfile(roster, out / ROSTER_NAME)
+    write_csv(out / REGISTER_NAME, REGISTER_COLUMNS, [])
+    load_or_create_key(out / KEY_NAME)
+    campaign = load_campaign(out / CAMPAIGN_NAME)
+    return NewCampaign(campaign, out, tuple(out / n for n in (CAMPAIGN_NAME, ROSTER_NAME, REGISTER_NAME, KEY_NAME)))
+
+
+def _moved(text: str, old_dir: Path, new_dir: Path, old: Campaign, year: int, deadline: dt.date) -> str:
+    """The campaign file's text for the new year and folder, line by line (comments kept)."""
+    lines, in_specs, seen = [], False, set()
+    for line in text.splitlines():
+        top = _TOP_KEY.match(line)
+        if top:
+            in_specs = top["key"] == "specs"
+            seen.add(top["key"])
+            line = _top_line(top["key"], top["rest"], old_dir, new_dir, old, year, deadline) or line
+        elif in_specs and (item := _LIST_ITEM.match(line)):
+            line = item["indent"] + _relative(old_dir / item["value"].strip("'\""), new_dir)
+        lines.append(line)
+    extra = {"register": REGISTER_NAME, "secret_key_file": KEY_NAME}
+    lines += [f"{key}: {value}" for key, value in extra.items() if key not in seen]
+    return "\n".join(lines) + "\n"
+
+
+def _top_line(key: str, rest: str, old_dir: Path, new_dir: Path, old: Campaign, year: int,
+              deadline: dt.date) -> str | None:
+    value = rest.strip()
+    if key == "id":
+        new_id = _YEAR.sub(str(year), old.id) if _YEAR.search(old.id) else f"{old.id}-{year}"
+        return f"id: {new_id}"
+    if key == "year":
+        return f"year: {year}"
+    if key == "deadline":
+        return f"deadline: {deadline.isoformat()}"
+    if key in ("name", "request"):
+        shift = year - old.year
+        return f"{key}: " + _YEAR.sub(lambda m: str(int(m[0]) + shift) if int(m[0]) in (old.year, old.year + 1)
+                                      else m[0], value)
+    if key == "roster":
+        return f"roster: {ROSTER_NAME}"
+    if key == "register":
+        return f"register: {REGISTER_NAME}"
+    if key == "secret_key_file":
+        return f"secret_key_file: {KEY_NAME}"
+    if key == "report" and value:
+        return "report: " + _relative(old_dir / value.strip("'\""), new_dir)
+    return None
+
+
+def _relative(target: Path, folder: Path) -> str:
+    """A path from ``folder`` to ``target``, relative when they share a drive, with '/'."""
+    try:
+        return Path(os.path.relpath(target.resolve(), folder)).as_posix()
+    except ValueError:  # another drive on Windows
+        return target.resolve().as_posix()
+
+
+def _top_value(text: str, key: str) -> str:
+    for line in text.splitlines():
+        found = _TOP_KEY.match(line)
+        if found and found["key"] == key:
+            return found["rest"].strip().strip("'\"")
+    return ""
