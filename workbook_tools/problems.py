@@ -215,6 +215,13 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                      "Liên hệ đơn vị để nhận tệp; khi nhận được, chép vào thư mục nhận rồi chạy lại."),
     "SUB_LATE": (WARNING, "Tệp được nhận lúc {received_at} (theo {source}), sau hạn nộp {deadline}.",
                  "Ghi nhận nộp muộn khi đánh giá, xếp loại."),
+    "GENERATE_FOLDER_ISSUED": (ERROR, "Thư mục {path} đã có biểu mẫu phát hành (có thể đã gửi cho đơn vị); không "
+                                      "ghi đè.",
+                               "Chọn thư mục khác bằng --out, hoặc thêm --force nếu muốn tạo lại (danh sách tệp "
+                               "cũ được giữ lại với tên manifest-<ngày giờ>.csv)."),
+    "CHECK_NOT_A_FILE": (ERROR, "{path} {detail}.",
+                         "Chỉ định tệp .xlsx đơn vị gửi về; để kiểm tra cả thư mục, dùng lệnh collect --inbox "
+                         "THƯ_MỤC."),
     "CLI_INBOX_MISSING": (ERROR, "Không tìm thấy thư mục nhận tệp {path}.",
                           "Kiểm tra lại đường dẫn sau --inbox."),
     "CLI_OUTPUT_UNWRITABLE": (ERROR, "Không ghi được kết quả vào {path}: {detail}.",
@@ -261,10 +268,18 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _as_typed(value: object) -> object:
+    """A cell value as the person typed it: a whole number without '.0' (-1, not -1.0)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
 def make_problem(code: str, *, file: str = "", line: int | None = None, sheet: str = "",
                  cell: str = "", value: object = "", **params: object) -> Problem:
     """Build a Problem from the catalogue, filling its templates with params."""
     severity, message, fix = CATALOGUE[code]
+    value = _as_typed(value)
     fields = {"value": value, "cell": cell, "sheet": sheet, **params}
     return Problem(
         code=code, severity=severity,

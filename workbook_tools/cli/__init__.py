@@ -61,13 +61,15 @@ def _force_utf8() -> None:
               help="Thư mục ghi tệp (mặc định: output/<mã đợt>/phat-hanh/). Output folder.")
 @click.option("--unit", "units", multiple=True, metavar="MÃ",
               help="Chỉ tạo cho đơn vị có mã này (dùng nhiều lần được). Only this unit code.")
-def generate(campaign: Path, out_dir: Path | None, units: tuple[str, ...]) -> None:
+@click.option("--force", is_flag=True,
+              help="Tạo lại vào thư mục đã có biểu mẫu phát hành (giữ danh sách tệp cũ). Overwrite issued files.")
+def generate(campaign: Path, out_dir: Path | None, units: tuple[str, ...], force: bool) -> None:
     """Tạo biểu mẫu Excel đã khóa cho từng đơn vị trong danh sách.
 
     (Generate one locked workbook per roster unit, plus manifest.csv.)
     """
     try:
-        result = _with_progress(lambda progress: generate_campaign(campaign, out_dir, units, progress),
+        result = _with_progress(lambda progress: generate_campaign(campaign, out_dir, units, progress, force),
                                 "Đang tạo biểu mẫu")
     except WorkbookToolsError as exc:
         raise ProblemsError(exc) from exc
@@ -133,7 +135,7 @@ def spec_check(files: tuple[Path, ...]) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--campaign", "campaign_path", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp campaign.yaml của đợt. The campaign file.")

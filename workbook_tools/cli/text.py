@@ -57,11 +57,41 @@ def summary_lines(campaign: Campaign, submission: Submission) -> list[str]:
         else:
             result = "đủ số liệu" if form.complete else "chưa đủ số liệu"
         lines.append(f"{spec.short_name}: {result}")
-    lines.extend(p.render() for p in submission.problems)
+    rows = {spec.sheet_name: len(spec.row_ids) for spec in campaign.forms}
+    lines.extend(_problem_lines(submission.problems, rows))
     errors = sum(p.severity == Severity.ERROR for p in submission.problems)
     warnings = len(submission.problems) - errors
     verdict = "HỢP LỆ" if submission.ok else "CÓ LỖI"
     lines.append(f"Kết quả: {verdict} ({errors} lỗi, {warnings} cảnh báo)")
+    return lines
+
+
+BLANK_CODES = {"SCORE_BLANK": "chưa chấm", "FIG_BLANK": "chưa nhập"}
+BLANK_FIX = {"SCORE_BLANK": "Nhập điểm vào mọi ô điểm còn trống, từ 0 đến điểm chuẩn của dòng; tiêu chí không đạt "
+                            "thì nhập 0.",
+             "FIG_BLANK": "Nhập số liệu vào mọi ô còn trống; không có thì nhập 0."}
+LISTED_BLANKS = 3  # more blanks than this on one sheet become one line
+
+
+def _problem_lines(problems, rows: dict[str, int]) -> list[str]:
+    """Every problem, but a sheet left blank is one line ('chưa chấm 50/50 tiêu chí'), not fifty."""
+    blanks: dict[tuple[str, str], list] = {}
+    for problem in problems:
+        if problem.code in BLANK_CODES:
+            blanks.setdefault((problem.code, problem.sheet), []).append(problem)
+    lines, said = [], set()
+    for problem in problems:
+        group = blanks.get((problem.code, problem.sheet), [])
+        if len(group) <= LISTED_BLANKS:
+            lines.append(problem.render())
+        elif (problem.code, problem.sheet) not in said:
+            said.add((problem.code, problem.sheet))
+            cells = ", ".join(p.cell for p in group[:6]) + (", ..." if len(group) > 6 else "")
+            what = "tiêu chí" if problem.code == "SCORE_BLANK" else "chỉ tiêu"
+            count = f"{len(group)}/{rows[problem.sheet]}" if problem.sheet in rows else str(len(group))
+            lines.append(f"{'LỖI' if problem.severity == Severity.ERROR else 'CẢNH BÁO'} [{problem.code}] "
+                         f"{problem.file}, trang '{problem.sheet}': {BLANK_CODES[problem.code]} {count} {what} "
+                         f"(ô {cells}). Cách sửa: {BLANK_FIX[problem.code]}")
     return lines
 
 

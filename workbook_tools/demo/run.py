@@ -52,7 +52,7 @@ def run_demo(out_dir: Path | str = Path("output") / "demo", campaign_path: Path 
     if not Path(campaign_path).is_file():
         raise WorkbookToolsError([make_problem("FILE_NOT_FOUND", path=str(campaign_path))])
     _prepare(out)
-    generated = generate_campaign(campaign_path, out / "phat-hanh")
+    generated = generate_campaign(campaign_path, out / "phat-hanh", force=True)  # the demo's own folder
     inbox = out / "hop-thu"
     story = build_inbox(generated, inbox)
     previous = SAMPLE_PREVIOUS if SAMPLE_PREVIOUS.is_dir() and Path(campaign_path) == SAMPLE_CAMPAIGN else None

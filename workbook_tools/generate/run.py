@@ -20,6 +20,7 @@ from workbook_tools.form.signing import load_or_create_key
 from workbook_tools.generate.template import build_template, instantiate
 from workbook_tools.generate.workbook import build_to
 from workbook_tools.parallel import ordered_map
+from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.spec.campaign import Campaign, Unit, load_campaign
 from workbook_tools.spec.register import REGISTER_COLUMNS, register_path
 
@@ -56,11 +57,33 @@ def default_out_dir(campaign: Campaign) -> Path:
 
 
 def generate_campaign(campaign_path: Path | str, out_dir: Path | str | None = None,
-                      units: tuple[str, ...] = (), progress=None) -> GenerateResult:
-    """Generate every unit's workbook (or only the given unit codes) and the manifest."""
+                      units: tuple[str, ...] = (), progress=None, force: bool = False) -> GenerateResult:
+    """Generate every unit's workbook (or only the given unit codes) and the manifest.
+
+    A folder that already holds issued workbooks is refused (they may have been sent already),
+    unless ``force``: the old manifest is then kept beside the new one, dated."""
     campaign = load_campaign(campaign_path)
     out = Path(out_dir) if out_dir else default_out_dir(campaign)
+    try:
+        _prepare(out, force)
+        return _generate(campaign, out, units, progress)
+    except OSError as exc:
+        raise WorkbookToolsError([make_problem("CLI_OUTPUT_UNWRITABLE", path=str(out),
+                                               detail=exc.strerror or str(exc))]) from exc
+
+
+def _prepare(out: Path, force: bool) -> None:
+    manifest = out / "manifest.csv"
+    issued = manifest.exists() or (out.is_dir() and any(out.glob("*.xlsx")))
+    if issued and not force:
+        raise WorkbookToolsError([make_problem("GENERATE_FOLDER_ISSUED", path=str(out))])
     out.mkdir(parents=True, exist_ok=True)
+    if manifest.exists():
+        stamp = dt.datetime.fromtimestamp(manifest.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+        manifest.replace(out / f"manifest-{stamp}.csv")
+
+
+def _generate(campaign: Campaign, out: Path, units: tuple[str, ...], progress) -> GenerateResult:
     key_file = Path(campaign.secret_key_file)
     key, key_created = load_or_create_key(key_file)
     register = register_path(campaign)

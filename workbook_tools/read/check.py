@@ -15,7 +15,7 @@ from pathlib import Path
 from workbook_tools.form.identity import INSTRUCTIONS_SHEET, META_SHEET
 from workbook_tools.form.layout import COL_MAX, COL_TEXT, IND_COL_VALUE, plan_criteria
 from workbook_tools.form.signing import campaign_key
-from workbook_tools.problems import Problem, ProblemSink, Severity
+from workbook_tools.problems import Problem, ProblemSink, Severity, make_problem
 from workbook_tools.read.identify import IDENTITY_CODES, UNIT_IDENTITY, check_identity, read_identity
 from workbook_tools.read.sheets import FormResult, check_criteria, check_figures, find_sheet
 from workbook_tools.read.xlsx import Book, Limits, XlsxError, read_xlsx
@@ -71,7 +71,16 @@ def check_files(campaign_path: Path | str,
     """Load the campaign and check each file (the ``check`` command); also run-level notes."""
     campaign = load_campaign(campaign_path)
     key, notes = campaign_key(Path(campaign.secret_key_file))
-    return campaign, [check_file(campaign, Path(f), key=key) for f in files], notes
+    return campaign, [_check_path(campaign, Path(f), key) for f in files], notes
+
+
+def _check_path(campaign: Campaign, path: Path, key: bytes | None) -> Submission:
+    """A file given on the command line; a missing path or a folder says so."""
+    if path.is_file():
+        return check_file(campaign, path, key=key)
+    detail = "là một thư mục, không phải tệp" if path.is_dir() else "không tồn tại"
+    problem = make_problem("CHECK_NOT_A_FILE", file=str(path), path=str(path), detail=detail)
+    return Submission(path, None, None, {}, (), (problem,))
 
 
 def _unit(campaign: Campaign, meta: dict[str, str], conflicts: list, file_name: str,

@@ -69,8 +69,12 @@ def build_report(campaign_path: Path | str, results_dir: Path | str, previous_di
     path = Path(out) if out else default_report_path(campaign)
     writer = _Writer(campaign, outline, current, previous)
     document = writer.build()
-    with atomic_path(path) as tmp:
-        document.save(str(tmp))
+    try:
+        with atomic_path(path) as tmp:
+            document.save(str(tmp))
+    except OSError as exc:
+        raise WorkbookToolsError([make_problem("CLI_OUTPUT_UNWRITABLE", path=str(path),
+                                               detail=exc.strerror or str(exc))]) from exc
     return ReportResult(path, tuple(writer.sentences))
 
 
