@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import random
+import tempfile
 import unicodedata
 import zipfile
 from email.message import EmailMessage
@@ -20,6 +21,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import SAMPLE
 from workbook_tools.cli import main
@@ -235,3 +238,47 @@ def test_nesting_and_unpacking_are_bounded(campaign, workbooks, tmp_path):
     members = open_container("zip", many, Budget(small))
     assert sum(m.data is not None for m in members) == 10
     assert all("tổng dung lượng" in m.reason for m in members if m.data is None)
+
+
+# ----- hostile and fuzzed containers ---------------------------------------------------------------
+
+def test_lying_and_oversized_members_are_refused(campaign, workbooks, tmp_path):
+    from tests.test_hostile import lying_sizes
+
+    big = zip_of({"ok.xlsx": workbooks["CQ01"], "lies.xlsx": b"A" * 2_000_000})
+    (tmp_path / "noi-doi.zip").write_bytes(lying_sizes(big, "lies.xlsx"))
+    many = zip_of({f"{i}.txt": b"x" for i in range(1_200)})
+    (tmp_path / "nhieu.zip").write_bytes(many)
+    (tmp_path / "to.eml").write_bytes(email_with({"a.xlsx": workbooks["CQ01"]}, dt.datetime(2023, 11, 1, tzinfo=ZONE))
+                                      + b"\n" * 10)
+    found = {f.rel: f for f in scan_inbox(tmp_path, campaign.max_file_bytes)}
+    assert found["noi-doi.zip::lies.xlsx"].kind == "rejected" and "hỏng" in found["noi-doi.zip::lies.xlsx"].reason
+    assert found["noi-doi.zip::ok.xlsx"].kind == "candidate"
+    assert found["nhieu.zip"].kind == "rejected" and "quá nhiều tệp" in found["nhieu.zip"].reason
+    assert found["to.eml::a.xlsx"].kind == "candidate"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_broken_containers_never_stop_the_walk(campaign, workbooks, tmp_path, data):
+    """Random bytes, truncated and flipped archives and e-mails: every one gets rows and reasons."""
+    good_zip = zip_of({"a/CQ01.xlsx": workbooks["CQ01"], "b.docx": DOCX})
+    good_mail = email_with({"CQ01.xlsx": workbooks["CQ01"]}, dt.datetime(2023, 11, 1, tzinfo=ZONE))
+    source = data.draw(st.sampled_from([good_zip, good_mail]))
+    cut = data.draw(st.integers(0, len(source)))
+    flips = data.draw(st.lists(st.tuples(st.integers(0, len(source) - 1), st.integers(0, 255)), max_size=8))
+    body = bytearray(source[:cut] + data.draw(st.binary(max_size=64)) + source[cut:] if data.draw(st.booleans())
+                     else source[:cut])
+    for at, byte in flips:
+        if at < len(body):
+            body[at] = byte
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    suffix = ".zip" if source is good_zip else ".eml"
+    (folder / f"thu{suffix}").write_bytes(bytes(body))
+    found = scan_inbox(folder, campaign.max_file_bytes)
+    assert found and found[0].rel == f"thu{suffix}"
+    assert all(f.kind in ("candidate", "attached", "opened", "ignored", "rejected") for f in found)
+    assert all(f.reason or f.kind == "candidate" for f in found)
+    for entry in found:
+        if entry.kind == "candidate":
+            assert read_candidate(entry, ContainerLimits(max_member_bytes=campaign.max_file_bytes)) is not None

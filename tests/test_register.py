@@ -179,3 +179,38 @@ def test_generate_creates_the_register_once_and_empty_inbox_warns(campaign_dir, 
     result, _ = run(campaign_dir, tmp_path / "trong", tmp_path / "out")
     assert result.exit_code == 0
     assert f"[INBOX_EMPTY]: Thư mục nhận {tmp_path / 'trong'} không có biểu mẫu nào của đợt này (1 tệp" in result.output
+
+
+def test_resubmission_saved_by_libreoffice_and_gnumeric_keeps_the_old_save_time(office, campaign_dir, blanks,
+                                                                                 tmp_path):
+    """Files re-saved by LibreOffice (UNO store) and Gnumeric (ssconvert, where installed) one after the
+    other carry save times that cannot order them: the receipt time decides."""
+    import subprocess
+
+    campaign = load_campaign(SAMPLE)
+    start = put(tmp_path / "src", "03391.xlsx", blanks["03391"], 1, BEFORE - dt.timedelta(days=3), BEFORE)
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    cell = __import__("workbook_tools.form.layout", fromlist=["plan_criteria"]).plan_criteria(
+        campaign.form("qcdc-hd22"), 2023).score_cell("a.1")
+    office.fill_recalc_save(start, inbox / "lan1.xlsx", {"QCDC": {cell: 0.0}})
+    office.fill_recalc_save(start, inbox / "lan2.xlsx", {"QCDC": {cell: 1.0}})
+    copies = [inbox / "lan1.xlsx", inbox / "lan2.xlsx"]
+    if shutil.which("ssconvert"):
+        subprocess.run(["ssconvert", str(inbox / "lan2.xlsx"), str(inbox / "lan3.xlsx")], check=True,
+                       capture_output=True)
+        copies.append(inbox / "lan3.xlsx")
+    for day, path in enumerate(copies):
+        moment = BEFORE + dt.timedelta(days=day)
+        os.utime(path, (moment.timestamp(), moment.timestamp()))
+    result, tables = run(campaign_dir, inbox, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    found = verdicts(tables)
+    newest = copies[-1].name
+    assert found[newest] == ("used", "file")
+    assert all(found[p.name][0] == "superseded" for p in copies[:-1])
+    from workbook_tools.read.xlsx import read_xlsx
+    saved = [read_xlsx(p).modified for p in copies]
+    # the re-saves carry the first save time (copied) or the moment of the re-save, a second apart:
+    # either way the save times cannot tell the files apart, only the receipt time orders them
+    assert max(saved) - min(saved) < dt.timedelta(minutes=1)

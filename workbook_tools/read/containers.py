@@ -19,6 +19,7 @@ import email.policy
 import email.utils
 import io
 import posixpath
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 RAR_MAGIC = b"Rar!\x1a\x07"
 SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
+MAIL_BROKEN = ("thư điện tử lưu lại (.eml) bị hỏng, không đọc được: lưu lại thư rồi chép vào thư mục nhận, hoặc "
+               "lưu riêng các tệp đính kèm")
 OEM_CODE_PAGE = "cp1258"  # Vietnamese Windows: the code page of names its own zip writer stores
 
 
@@ -117,7 +120,8 @@ def member_bytes(kind: str, data: bytes, name: str, limits: ContainerLimits) -> 
 def _zip_members(data: bytes, budget: Budget) -> list[Member]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, UnicodeDecodeError, struct.error,
+            OverflowError, OSError):
         raise ContainerError("tệp nén bị hỏng, không mở được: đề nghị đơn vị gửi lại") from None
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
@@ -188,12 +192,18 @@ def _mail_members(data: bytes, budget: Budget) -> list[Member]:
     try:
         message = email.message_from_bytes(data, policy=email.policy.default)
     except Exception:  # noqa: BLE001 - the parser of a hostile e-mail may fail in any way
-        raise ContainerError("thư điện tử lưu lại (.eml) bị hỏng, không đọc được: lưu lại thư rồi chép vào thư "
-                             "mục nhận, hoặc lưu riêng các tệp đính kèm") from None
+        raise ContainerError(MAIL_BROKEN) from None
     sent_at = _sent_at(message)
+    try:
+        parts = list(_attachments(message))
+    except Exception:  # noqa: BLE001 - a hostile e-mail's structure may fail in any way
+        raise ContainerError(MAIL_BROKEN) from None
     members, used = [], set()
-    for index, part in enumerate(_attachments(message), start=1):
-        name = _attachment_name(part, index, used)
+    for index, part in enumerate(parts, start=1):
+        try:
+            name = _attachment_name(part, index, used)
+        except Exception:  # noqa: BLE001 - a broken file name: the attachment keeps a made-up one
+            name = _attachment_name(EmailMessage(), index, used)
         if len(members) >= budget.limits.max_members:
             raise ContainerError("thư có quá nhiều tệp đính kèm: có thể là tệp độc hại")
         try:
