@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ BAND_COLOURS = ("#C00000", "#ED7D31", "#7F7F7F", "#548235")
 # Beyond this many units a units-across matrix is neither printable nor readable (and costs most
 # of the writing time): the detail sheets then keep the district statistics and point to the CSVs.
 MATRIX_MAX_UNITS = 400
+PATH_BREAK = re.compile(r"/(?!\d)")  # a path may wrap after a '/', a date (06/11/2023) does not
 REVIEW_RULE_TEXT = {ReviewRule.SELF_IF_BLANK: "dòng Tổ KT không chấm giữ điểm tự chấm",
                     ReviewRule.TEAM_REQUIRED: "Tổ KT phải chấm đủ mọi dòng mới xếp hạng"}
 
@@ -79,7 +81,7 @@ def make_formats(wb: TextWorkbook) -> Formats:
 def fit_row(ws: Worksheet, row: int, cells: list[tuple[str, float]], minimum: float = 15.0,
             bold: bool = False) -> None:
     """Set a row tall enough for its wrapped texts (xlsxwriter cannot autofit rows)."""
-    height = max([minimum] + [text_height(text.replace("/", "/\n"), width * 0.9, 12, bold=bold)
+    height = max([minimum] + [text_height(PATH_BREAK.sub("/\n", text), width * 0.9, 12, bold=bold)
                               for text, width in cells if text])
     ws.set_row(row, height)
 

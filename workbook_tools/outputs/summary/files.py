@@ -6,8 +6,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools.outputs.summary.base import VERDICT_TEXT, Formats, fit_row, page_setup, title_block
 from workbook_tools.results.contracts import Status, Verdict
-from workbook_tools.results.model import TIME_SOURCE_TEXT, Collection, local_text
+from workbook_tools.results.model import Collection, TimeSource, local_text
 
+SOURCE_SHORT = {TimeSource.REGISTER: "Sổ theo dõi", TimeSource.EMAIL: "Ngày gửi thư", TimeSource.FILE: "Giờ của tệp",
+                TimeSource.UNKNOWN: ""}
 RECEIVED_TEXT = {Status.VALID: "Đã nhận, hợp lệ", Status.INVALID: "Đã nhận, có lỗi",
                  Status.NEEDS_CHOICE: "Đã nhận, cần chọn tệp", Status.MISSING: "Chưa nộp"}
 
@@ -48,7 +50,7 @@ def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> Non
         late = "" if outcome.late is None else ("Muộn" if outcome.late else "Đúng hạn")
         ws.write_string(row, 5, late, fm.bad if outcome.late else fm.center)
         ws.write_string(row, 6, local_text(file.received_at, campaign.timezone) if file else "", fm.center)
-        ws.write_string(row, 7, TIME_SOURCE_TEXT[file.time_source] if file else "", fm.wrap)
+        ws.write_string(row, 7, SOURCE_SHORT[file.time_source] if file else "", fm.center)
         ws.write_string(row, 8, file.found.rel if file else "", fm.wrap)
         ws.write_number(row, 9, others.get(outcome.unit.code, 0), fm.number)
         attached = "\n".join(documents.get(outcome.unit.code, ()))
@@ -58,7 +60,7 @@ def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> Non
                           (file.found.rel if file else "", 30), (attached, 30)])
         row += 1
     ws.autofilter(header, 0, row - 1, last_col)
-    for col, width in enumerate((5, 8, 24, 14, 14, 9, 15, 9, 30, 8, 30, 66)):
+    for col, width in enumerate((5, 8, 24, 14, 14, 9, 15, 12, 30, 8, 30, 66)):
         ws.set_column(col, col, width)
     ws.freeze_panes(header + 1, 3)
     page_setup(ws, header, last_col, row - 1)

@@ -128,7 +128,7 @@ def _overview_row(ws, fm, row, number, outcome: UnitOutcome, collection, scored)
         if form is not None and form.total is not None:
             values += [form.classification or "", form.rank_in_group, form.rank_overall]
         else:
-            values += ["Chưa nộp" if outcome.file is None else "Chưa xếp loại (có lỗi)", None, None]
+            values += [STATUS_TEXT[outcome.status] if outcome.file is None else "Chưa xếp loại (có lỗi)", None, None]
         for offset, value in enumerate(values):
             if value is None:
                 ws.write_blank(row, col + offset, None, fm.number)
