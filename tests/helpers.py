@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 from workbook_tools.form.identity import FileIdentity, build_metadata
@@ -23,3 +24,20 @@ def sha256_file(path: Path) -> str:
 def build_workbook(campaign: Campaign, unit: Unit, identity: FileIdentity, path: Path, key: bytes) -> None:
     """Write one unit's workbook to path directly (the reference the templates are tested against)."""
     build_to(campaign, unit, identity, path, sign(build_metadata(campaign, unit, identity), key))
+
+
+def campaign_copy(folder: Path, edit=None) -> Path:
+    """The sample campaign in a folder of its own (roster and register there, ``edit`` applied to
+    campaign.yaml's text), with the sample's key and specs; returns the folder."""
+    from tests.conftest import SAMPLE
+    from workbook_tools.spec.campaign import load_campaign
+
+    folder.mkdir(parents=True, exist_ok=True)
+    key = load_campaign(SAMPLE).secret_key_file
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "../../criteria_specs/", str(SAMPLE.parents[2] / "criteria_specs") + "/")
+    text = (edit(text) if edit else text) + f"secret_key_file: {key}\n"
+    (folder / "campaign.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(SAMPLE.parent / "roster.csv", folder / "roster.csv")
+    shutil.copy(SAMPLE.parent / "so-theo-doi.csv", folder / "so-theo-doi.csv")
+    return folder

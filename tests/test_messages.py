@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
+from tests.helpers import campaign_copy
 from workbook_tools.cli import main
 from workbook_tools.demo.fill import fast_fill, sample_figures, sample_scores
 from workbook_tools.form.layout import plan_criteria
@@ -27,19 +27,13 @@ RECEIVED = dt.datetime(2023, 11, 6, 8, 30, tzinfo=ZONE)
 @pytest.fixture()
 def campaign_dir(tmp_path) -> Path:
     """The sample campaign with contacts for two units in its roster."""
-    folder = tmp_path / "dot"
-    folder.mkdir()
-    key = load_campaign(SAMPLE).secret_key_file
-    text = SAMPLE.read_text(encoding="utf-8").replace(
-        "../../criteria_specs/", str(SAMPLE.parents[2] / "criteria_specs") + "/")
-    (folder / "campaign.yaml").write_text(text + f"secret_key_file: {key}\n", encoding="utf-8")
+    folder = campaign_copy(tmp_path / "dot")
     roster = (SAMPLE.parent / "roster.csv").read_text(encoding="utf-8").splitlines()
     lines = [roster[0] + ",contact,phone,email"]
     contacts = {"03391": ",Ông Lò Văn A,0912 345 678,vanthu.lanhithang@example.vn",
                 "CQ01": ",Bà Nguyễn Thị B,0203 3789 001,"}
     lines += [line + contacts.get(line.split(",")[0], ",,,") for line in roster[1:]]
     (folder / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    shutil.copy(SAMPLE.parent / "so-theo-doi.csv", folder / "so-theo-doi.csv")
     return folder
 
 

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
+from tests.helpers import campaign_copy
 from workbook_tools.cli import main
 from workbook_tools.demo.fill import fast_fill, sample_figures, sample_scores
 from workbook_tools.generate.run import generate_campaign
@@ -34,14 +35,7 @@ HEADER = "unit_code,received,deadline,chosen_file,note\n"
 @pytest.fixture()
 def campaign_dir(tmp_path) -> Path:
     """The sample campaign in a folder of its own (its register there), same key and specs."""
-    folder = tmp_path / "dot"
-    folder.mkdir()
-    key = load_campaign(SAMPLE).secret_key_file
-    text = SAMPLE.read_text(encoding="utf-8").replace(
-        "../../criteria_specs/", str(SAMPLE.parents[2] / "criteria_specs") + "/")
-    (folder / "campaign.yaml").write_text(text + f"secret_key_file: {key}\n", encoding="utf-8")
-    shutil.copy(SAMPLE.parent / "roster.csv", folder / "roster.csv")
-    return folder
+    return campaign_copy(tmp_path / "dot")
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-import shutil
 
 import openpyxl
 from click.testing import CliRunner
 
-from tests.conftest import SAMPLE
+from tests.helpers import campaign_copy
 from workbook_tools.cli import main
 from workbook_tools.demo.fill import fill_workbook, sample_figures, sample_scores
 from workbook_tools.form.layout import plan_criteria
@@ -18,14 +17,7 @@ from workbook_tools.spec.campaign import load_campaign
 
 
 def test_accepted_text_score_is_marked_where_it_differs_from_the_signed_sheet(generated, tmp_path):
-    folder = tmp_path / "dot"
-    folder.mkdir()
-    key = load_campaign(SAMPLE).secret_key_file
-    text = SAMPLE.read_text(encoding="utf-8").replace(
-        "../../criteria_specs/", str(SAMPLE.parents[2] / "criteria_specs") + "/")
-    text = text.replace("text_scores: refuse", "text_scores: accept")
-    (folder / "campaign.yaml").write_text(text + f"secret_key_file: {key}\n", encoding="utf-8")
-    shutil.copy(SAMPLE.parent / "roster.csv", folder / "roster.csv")
+    folder = campaign_copy(tmp_path / "dot", lambda text: text.replace("text_scores: refuse", "text_scores: accept"))
     campaign = load_campaign(folder / "campaign.yaml")
     rng = random.Random(3)
     scores = sample_scores(campaign, rng, 0.8)
