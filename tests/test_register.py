@@ -159,6 +159,7 @@ def test_register_problems_name_the_line_and_the_fix(campaign_dir, tmp_path, tex
 
 def test_generate_creates_the_register_once_and_empty_inbox_warns(campaign_dir, tmp_path):
     register = campaign_dir / "so-theo-doi.csv"
+    register.unlink()  # a campaign that has no register yet
     first = CliRunner().invoke(main, ["generate", str(campaign_dir / "campaign.yaml"), "--out", str(tmp_path / "a"),
                                       "--unit", "03391"])
     assert first.exit_code == 0 and f"Đã tạo sổ theo dõi {register}" in first.output
