@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbook_tools"
-BASE = {"problems", "fileio", "parallel", ""}  # "" is the package root (__version__, TEMPLATE_VERSION)
+BASE = {"problems", "fileio", "parallel", "data", ""}  # "" is the package root (__version__, TEMPLATE_VERSION)
 # The stages from the bottom up (as drawn in the README): a stage may import the stages of lower
 # layers, never one of its own layer or above; everything may import BASE.
 LAYERS = (("spec",), ("form", "paper"), ("read", "generate"), ("results",), ("outputs",), ("collect",),
@@ -149,3 +149,14 @@ def test_only_the_cli_talks_to_the_console():
                     (getattr(node, "module", "") or a.name).split(".")[0] == "click" for a in node.names):
                 found.append(f"{module}:{node.lineno} imports click")
     assert not found, found
+
+
+def test_setup_cfg_lists_every_package():
+    """setup.cfg lists the packages (the data packages are mapped in): none may be left out of a wheel."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(PACKAGE.parent / "setup.cfg", encoding="utf-8")
+    listed = {line.strip() for line in config["options"]["packages"].splitlines() if line.strip()}
+    found = {name for name, path in MODULES.items() if path.name == "__init__.py"}
+    assert listed == found | {"workbook_tools.criteria_specs", "workbook_tools.samples"}

@@ -1,11 +1,14 @@
 """Spread per-file work over the machine's cores (processes), in order, with progress.
 
 Small batches run in this process: starting workers costs more than it saves. Each worker
-receives the shared context (campaign, key ...) once, through the pool initializer.
+receives the shared context (campaign, key ...) once, through the pool initializer, so it works
+under every start method: ``fork`` (Linux), ``spawn`` (Windows, macOS) — the environment variable
+``WORKBOOK_TOOLS_START_METHOD`` forces one (the tests force ``spawn``).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator
@@ -44,7 +47,9 @@ def ordered_map(function: Callable[[Any, Any], Any], context: Any, items: list,
                 progress(done, len(items))
             yield result
         return
-    with ProcessPoolExecutor(max_workers=count, initializer=_init, initargs=(context,)) as pool:
+    method = os.environ.get("WORKBOOK_TOOLS_START_METHOD") or None
+    with ProcessPoolExecutor(max_workers=count, initializer=_init, initargs=(context,),
+                             mp_context=multiprocessing.get_context(method)) as pool:
         chunk = max(1, min(8, len(items) // (count * 8)))  # small chunks: no idle worker at the end
         for result in pool.map(_call, ((function, item) for item in items), chunksize=chunk):
             done += 1

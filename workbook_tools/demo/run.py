@@ -24,14 +24,17 @@ from pathlib import Path
 from docx import Document
 
 from workbook_tools.collect.pipeline import CollectResult, Progress, collect_campaign
+from workbook_tools.data import sample_campaign, sample_previous
 from workbook_tools.demo.fill import fill_workbook, sample_figures, sample_scores
+from workbook_tools.generate.new_campaign import new_campaign
 from workbook_tools.generate.run import GenerateResult, generate_campaign
 from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.report.document import build_report
+from workbook_tools.spec.campaign import load_campaign
 
 MARKER = ".workbook-tools-demo"
-SAMPLE_CAMPAIGN = Path(__file__).resolve().parents[2] / "samples" / "phong_tho_2023" / "campaign.yaml"
-SAMPLE_PREVIOUS = Path(__file__).resolve().parents[2] / "samples" / "phong_tho_2022" / "ket-qua"
+SAMPLE_CAMPAIGN = sample_campaign()
+SAMPLE_PREVIOUS = sample_previous()
 
 
 @dataclass(frozen=True)
@@ -45,23 +48,37 @@ class DemoResult:
     report: Path | None = None
 
 
-def run_demo(out_dir: Path | str = Path("output") / "demo", campaign_path: Path | str = SAMPLE_CAMPAIGN,
+def run_demo(out_dir: Path | str = Path("output") / "demo", campaign_path: Path | str | None = None,
              progress: Progress | None = None) -> DemoResult:
-    """Generate, fill an inbox, collect; the three folders go under out_dir."""
+    """Generate, fill an inbox, collect; the folders go under out_dir.
+
+    Without ``campaign_path``, the sample campaign is copied into ``out_dir/dot-mau`` first (once):
+    its key, register and outputs then live there, never beside the installed package's data."""
     out = Path(out_dir)
-    if not Path(campaign_path).is_file():
+    if campaign_path is not None and not Path(campaign_path).is_file():
         raise WorkbookToolsError([make_problem("FILE_NOT_FOUND", path=str(campaign_path))])
     _prepare(out)
+    sample = campaign_path is None
+    campaign_path = _sample_copy(out / "dot-mau") if sample else Path(campaign_path)
     generated = generate_campaign(campaign_path, out / "phat-hanh", force=True)  # the demo's own folder
     inbox = out / "hop-thu"
     story = build_inbox(generated, inbox)
-    previous = SAMPLE_PREVIOUS if SAMPLE_PREVIOUS.is_dir() and Path(campaign_path) == SAMPLE_CAMPAIGN else None
+    previous = SAMPLE_PREVIOUS if sample and SAMPLE_PREVIOUS.is_dir() else None
     collected = collect_campaign(campaign_path, inbox, out / "tong-hop", progress, previous=previous)
     report = None
     if generated.campaign.report_file:
         report = build_report(campaign_path, out / "tong-hop", previous, out / "bao-cao" /
                               f"bao-cao-{generated.campaign.year}.docx").path
     return DemoResult(generated, inbox, collected, tuple(story), report)
+
+
+def _sample_copy(folder: Path) -> Path:
+    """The sample campaign copied into the demo's folder (made once, then reused)."""
+    if not (folder / "campaign.yaml").is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        sample = load_campaign(SAMPLE_CAMPAIGN)
+        new_campaign(SAMPLE_CAMPAIGN, sample.year, sample.deadline, folder)
+    return folder / "campaign.yaml"
 
 
 def _prepare(out: Path) -> None:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from workbook_tools.form.names import ascii_slug
+from workbook_tools.form.names import unit_file_name
 from workbook_tools.problems import Problem, Severity
 from workbook_tools.read.check import Submission
 from workbook_tools.results.contracts import Status
@@ -27,7 +27,7 @@ MAX_LISTED = 8  # problems spelled out in a message; the rest are counted (the o
 
 def message_name(unit: Unit) -> str:
     """tin-nhan/<code>_<name>.txt"""
-    return f"{FOLDER}/{unit.code}_{ascii_slug(unit.name)}.txt"
+    return f"{FOLDER}/{unit_file_name(unit, '.txt')}"
 
 
 def units_to_remind(collection: Collection) -> list[UnitOutcome]:

@@ -305,15 +305,15 @@ def _read_unit(row: dict, line: int, file: str, group_ids: set[str],
     before = len(problems)
     if not UNIT_CODE_PATTERN.match(code):
         problems.append(make_problem("ROSTER_BAD_CODE", file=file, line=line, unit_code=code))
-    elif code in first_line:
+    elif code.upper() in first_line:  # codes equal but for case would name the same file on Windows
         problems.append(make_problem("ROSTER_DUPLICATE_CODE", file=file, line=line, unit_code=code,
-                                     first_line=first_line[code]))
+                                     first_line=first_line[code.upper()]))
     if not name:
         problems.append(make_problem("TEXT_EMPTY", file=file, line=line, key="name"))
     if group not in group_ids:
         problems.append(make_problem("CAMPAIGN_GROUP_UNKNOWN", file=file, line=line, group=group))
     if len(problems) > before:
         return None
-    first_line[code] = line
+    first_line[code.upper()] = line
     return Unit(code=code, name=name, group=group, line=line,
                 **{column: clean.get(column, "") for column in CONTACT_COLUMNS})
