@@ -16,6 +16,7 @@ import click
 from workbook_tools import __version__
 from workbook_tools.cli.text import check_table, describe_spec, submission_json, summary_lines, summary_text
 from workbook_tools.collect.pipeline import collect_campaign
+from workbook_tools.data import sample_campaign
 from workbook_tools.demo.run import run_demo
 from workbook_tools.generate.new_campaign import new_campaign
 from workbook_tools.generate.run import generate_campaign
@@ -222,6 +223,26 @@ def _print_collected(result) -> None:
         click.echo(line)
     click.echo(f"Kết quả: {result.out_dir}")
     click.echo(f"Bảng tổng hợp: {result.out_dir / 'tong-hop.xlsx'} (trang 'Lỗi cần xử lý' liệt kê mọi lỗi).")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("campaign", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--port", type=int, help="Cổng (mặc định: một cổng trống). Port on 127.0.0.1.")
+@click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt. Do not open the browser.")
+def app(campaign: Path | None, port: int | None, no_browser: bool) -> None:
+    """Mở ứng dụng trên trình duyệt: nhận tệp, bảng theo dõi, tin nhắn cho đơn vị, tải kết quả.
+
+    (Start the officer's local web app on 127.0.0.1; Ctrl-C stops it.)
+    """
+    from workbook_tools.app.server import serve  # the web stack, only for this command
+
+    chosen = campaign or sample_campaign()
+    try:
+        serve(chosen, port, not no_browser,
+              lambda address: click.echo(f"{address}\nỨng dụng đang chạy cho đợt {chosen}. Mở địa chỉ trên bằng "
+                                         "trình duyệt; nhấn Ctrl-C để dừng."))
+    except WorkbookToolsError as exc:
+        raise ProblemsError(exc) from exc
 
 
 @main.command(context_settings=CONTEXT)

@@ -91,6 +91,7 @@ class Campaign:
     max_file_mb: float
     secret_key_file: str
     register_file: str
+    inbox_dir: str  # where returned files are put ('inbox'; '' means output/<id>/hop-thu/)
     review_rule: ReviewRule
     text_scores: TextScores
     report_file: str
@@ -171,6 +172,7 @@ def load_campaign(path: Path | str) -> Campaign:
         max_file_mb=_read_size(top, "max_file_mb"),
         secret_key_file=str((path.parent / top.text("secret_key_file", "khoa-bi-mat.key")).resolve()),
         register_file=str((path.parent / top.text("register", "so-theo-doi.csv")).resolve()),
+        inbox_dir=str((path.parent / top.text("inbox")).resolve()) if top.has("inbox") else "",
         review_rule=ReviewRule(_read_choice(top, "review_rule", tuple(ReviewRule))),
         text_scores=TextScores(_read_choice(top, "text_scores", tuple(TextScores))),
         report_file=str((path.parent / top.text("report")).resolve()) if top.has("report") else "",

@@ -1,0 +1,122 @@
+"""The officer's app through its routes: what it shows, what it refuses, what it receives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.helpers import campaign_copy
+from workbook_tools.app.security import csrf_token
+from workbook_tools.app.server import AppConfig, create_app
+from workbook_tools.demo.fill import fast_fill, sample_figures, sample_scores
+from workbook_tools.spec.campaign import load_campaign
+
+PORT, TOKEN = 8765, "t0ken-for-tests"
+ORIGIN = f"http://127.0.0.1:{PORT}"
+
+
+@pytest.fixture()
+def app_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # outputs go to output/<id>/... under the working folder
+    return campaign_copy(tmp_path / "dot", lambda text: text + "inbox: hop-thu\n")
+
+
+@pytest.fixture()
+def client(app_dir):
+    app = create_app(AppConfig(app_dir / "campaign.yaml", PORT, TOKEN))
+    with TestClient(app, base_url=ORIGIN) as test_client:
+        yield test_client
+
+
+def signed_in(client) -> TestClient:
+    response = client.get(f"/?token={TOKEN}", follow_redirects=False)
+    assert response.status_code == 303 and "wt_token" in response.headers["set-cookie"]
+    assert "httponly" in response.headers["set-cookie"].lower()
+    return client
+
+
+def workbook(generated, code: str, seed: int, blank_row: str | None = None) -> bytes:
+    campaign = load_campaign(generated.campaign.source_file)
+    rng = random.Random(seed)
+    scores = sample_scores(campaign, rng, 0.8)
+    if blank_row:
+        del scores["qcdc-hd22"][blank_row]
+    blank = next(f.path for f in generated.files if f.unit.code == code).read_bytes()
+    return fast_fill(campaign, blank, scores, sample_figures(campaign, rng),
+                     dt.datetime(2023, 11, 5, 9, 0, tzinfo=campaign.timezone))
+
+
+def post(client, url: str, **kwargs):
+    return client.post(url, headers={"Origin": ORIGIN, "X-CSRF-Token": csrf_token(TOKEN)}, **kwargs)
+
+
+def test_nothing_without_the_token_or_from_another_host(client):
+    refused = client.get("/")
+    assert refused.status_code == 403 and "Xã Sì Lở Lầu" not in refused.text and "?token=" in refused.text
+    assert client.get("/?token=wrong", follow_redirects=False).status_code == 403
+    assert client.get("/", headers={"Host": f"evil.example:{PORT}"}).status_code == 421
+    assert client.get("/", headers={"Host": "127.0.0.1:9999"}).status_code == 421
+    signed_in(client)
+    board = client.get("/")
+    assert board.status_code == 200 and "Bảng theo dõi" in board.text and "Chưa có tệp nào" in board.text
+
+
+def test_changes_need_our_origin_and_form_token(client, generated, app_dir):
+    signed_in(client)
+    files = {"tep": ("03550.xlsx", workbook(generated, "03550", 1))}
+    assert client.post("/nhan-tep", files=files).status_code == 403  # no form token
+    crossed = client.post("/nhan-tep", files=files, headers={"Origin": "http://evil.example",
+                                                             "X-CSRF-Token": csrf_token(TOKEN)})
+    assert crossed.status_code == 403
+    assert not (app_dir / "hop-thu").exists()  # nothing was received
+
+
+def test_drop_files_then_the_board_the_unit_and_the_downloads(client, generated, app_dir):
+    signed_in(client)
+    files = [("tep", ("03550.xlsx", workbook(generated, "03550", 1, blank_row="a.1"))),
+             ("tep", ("../../ra-ngoai.xlsx", workbook(generated, "CQ02", 2))),
+             ("tep", ("CON.xlsx", b"x")),
+             ("tep", ("03550.xlsx", workbook(generated, "03550", 3, blank_row="a.1")))]
+    received = post(client, "/nhan-tep", files=files)
+    assert received.status_code == 200, received.text
+    assert "Đã nhận 3 tệp" in received.text and "CON.xlsx&#39;: tên tệp không dùng được" in received.text
+    inbox = app_dir / "hop-thu"
+    assert sorted(p.name for p in inbox.iterdir()) == ["03550 (2).xlsx", "03550.xlsx", "ra-ngoai.xlsx"]
+    assert not (app_dir.parent / "ra-ngoai.xlsx").exists()
+    board = client.get("/")
+    assert "Xã Sì Lở Lầu" in board.text and "Cần chọn tệp" in board.text  # two files, same times
+    assert "Phòng Nội vụ" in board.text and "Hợp lệ" in board.text      # CQ02's file counts
+    only = client.get("/?tinh-trang=chua-nop", headers={"HX-Request": "true"})
+    assert "<table" in only.text and "Xã Sì Lở Lầu" not in only.text and "<html" not in only.text
+    unit = client.get("/don-vi/03550")
+    assert "Tin nhắn gửi đơn vị" in unit.text and "Kính gửi: UBND XÃ SÌ LỞ LẦU" in unit.text
+    assert "03550 (2).xlsx" in unit.text and "Chép tin nhắn" in unit.text
+    summary = client.get("/tai-ve/tong-hop.xlsx")
+    assert summary.status_code == 200 and summary.content[:2] == b"PK"
+    assert "Không tìm thấy" in client.get("/tai-ve/..%2F..%2Fcampaign.yaml").text
+    assert "Không tìm thấy" in client.get("/tai-ve/campaign.yaml").text
+
+
+def test_issue_forms_and_download_them(client):
+    signed_in(client)
+    issued = post(client, "/phat-hanh")
+    assert "Đã tạo 35 biểu mẫu" in issued.text
+    archive = client.get("/phat-hanh.zip")
+    assert archive.status_code == 200 and archive.headers["content-type"] == "application/zip"
+    again = post(client, "/phat-hanh")
+    assert "đã có biểu mẫu phát hành" in again.text
+
+
+def test_errors_show_no_traceback_and_no_path(app_dir, monkeypatch):
+    app = create_app(AppConfig(app_dir / "campaign.yaml", PORT, TOKEN))
+    client = signed_in(TestClient(app, base_url=ORIGIN, raise_server_exceptions=False))
+
+    def broken(files):
+        raise RuntimeError(f"boom in {app_dir}")
+    monkeypatch.setattr("workbook_tools.app.service.Desk.receive", lambda self, files: broken(files))
+    failed = post(client, "/nhan-tep", files={"tep": ("a.xlsx", b"x")})
+    assert "Có lỗi khi xử lý yêu cầu" in failed.text
+    assert "Traceback" not in failed.text and str(app_dir) not in failed.text

@@ -1,0 +1,161 @@
+"""The routes of the officer's app (Starlette, Jinja2 templates, a little htmx), and starting it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from workbook_tools.app.security import Guard, csrf_token, new_token, safe_name
+from workbook_tools.app.service import MAX_UPLOAD_BYTES, Desk
+from workbook_tools.app.views import board_rows, unit_view
+from workbook_tools.problems import WorkbookToolsError
+
+DOWNLOADS = ("tong-hop.xlsx", "nhac-viec.xlsx", "units.csv", "scores.csv", "indicators.csv", "issues.csv",
+             "submissions.csv")
+TEMPLATES = Environment(loader=PackageLoader("workbook_tools.app", "templates"),
+                        autoescape=select_autoescape(["html"]))
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """One running app: its campaign, port and session token."""
+
+    campaign: Path
+    port: int
+    token: str
+
+
+def create_app(config: AppConfig) -> Starlette:
+    """The application for one campaign (routes behind the guard)."""
+    pages = Pages(Desk(config.campaign), config)
+    pages.desk.refresh()
+    routes = [Route("/", pages.board), Route("/don-vi/{code}", pages.unit),
+              Route("/nhan-tep", pages.receive, methods=["POST"]), Route("/ket-qua", pages.results),
+              Route("/tai-ve/{name}", pages.download), Route("/phat-hanh", pages.issue, methods=["POST"]),
+              Route("/phat-hanh.zip", pages.issued_zip),
+              Mount("/static", StaticFiles(packages=[("workbook_tools.app", "static")]), name="static")]
+    app = Starlette(routes=routes, exception_handlers={404: pages.not_found, Exception: pages.failure})
+    app.add_middleware(Guard, token=config.token, port=config.port)
+    return app
+
+
+class Pages:
+    """The route handlers: each asks the desk (the library) and renders a template."""
+
+    def __init__(self, desk: Desk, config: AppConfig):
+        self.desk, self.config = desk, config
+
+    def page(self, name: str, **values) -> HTMLResponse:
+        """A template rendered with what every page shows (campaign, deadline, form token)."""
+        html = TEMPLATES.get_template(name).render(campaign=self.desk.campaign, csrf=csrf_token(self.config.token),
+                                                  days_left=self.desk.days_left(), **values)
+        return HTMLResponse(html)
+
+    async def board(self, request: Request) -> Response:
+        """Every unit with its state; filtered by state; the rows alone for htmx."""
+        desk, wanted = self.desk, request.query_params.get("tinh-trang", "")
+        rows = board_rows(desk.collection, desk.campaign) if desk.collection else []
+        shown = [r for r in rows if not wanted or r.status == wanted]
+        template = "board_rows.html" if request.headers.get("hx-request") else "board.html"
+        return self.page(template, rows=shown, wanted=wanted, counts=_counts(rows), collection=desk.collection,
+                         inbox=desk.inbox)
+
+    async def unit(self, request: Request) -> Response:
+        """One unit: files, problems, the message to send."""
+        code, desk = request.path_params["code"], self.desk
+        if desk.collection is None or code not in desk.campaign.units_by_code:
+            return self.page("missing.html", what="đơn vị này")
+        return self.page("unit.html", unit=unit_view(desk.collection, code))
+
+    async def receive(self, request: Request) -> Response:
+        """Dropped files into the inbox (names made safe, sizes capped), then a collection."""
+        if int(request.headers.get("content-length") or 0) > 4 * MAX_UPLOAD_BYTES:
+            return self.page("received.html", received=[], refused="Tổng dung lượng quá lớn: thả ít tệp hơn mỗi lần.")
+        form = await request.form(max_files=200, max_part_size=MAX_UPLOAD_BYTES)
+        files, refused = [], []
+        for upload in form.getlist("tep"):
+            name = safe_name(getattr(upload, "filename", "") or "")
+            data = await upload.read() if hasattr(upload, "read") else b""
+            if name is None:
+                refused.append(f"'{getattr(upload, 'filename', '')}': tên tệp không dùng được")
+            elif len(data) > MAX_UPLOAD_BYTES:
+                refused.append(f"'{name}': tệp quá lớn")
+            else:
+                files.append((name, data))
+        received = self.desk.receive(files) if files else []
+        return self.page("received.html", received=received, refused="; ".join(refused))
+
+    async def results(self, request: Request) -> Response:
+        """The outputs to download, and issuing the forms."""
+        present = [name for name in DOWNLOADS if (self.desk.out / name).is_file()]
+        return self.page("results.html", present=present, issued=self.desk.issued_zip() is not None)
+
+    async def download(self, request: Request) -> Response:
+        """One output file (only the known names, only from the results folder)."""
+        name = request.path_params["name"]
+        if name not in DOWNLOADS or not (self.desk.out / name).is_file():
+            return self.page("missing.html", what="tệp này")
+        return FileResponse(self.desk.out / name, filename=name)
+
+    async def issue(self, request: Request) -> Response:
+        """Generate the units' workbooks."""
+        try:
+            result = self.desk.issue()
+        except WorkbookToolsError as exc:
+            return self.page("issued.html", result=None, problems=exc.problems)
+        return self.page("issued.html", result=result, problems=())
+
+    async def issued_zip(self, request: Request) -> Response:
+        """Every issued workbook as one zip."""
+        data = self.desk.issued_zip()
+        if data is None:
+            return self.page("missing.html", what="biểu mẫu đã phát hành")
+        name = f"{self.desk.campaign.id}-bieu-mau.zip"
+        return Response(data, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def not_found(self, request: Request, exc: Exception) -> Response:
+        """A page that is not there, said in Vietnamese."""
+        response = self.page("missing.html", what="trang này")
+        response.status_code = 404
+        return response
+
+    async def failure(self, request: Request, exc: Exception) -> Response:
+        """Any unexpected error: a page that says so, no traceback and no path."""
+        return self.page("error.html")
+
+
+def _counts(rows) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return counts
+
+
+def free_port() -> int:
+    """A free port on the loopback address."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(campaign: Path, port: int | None, open_browser: bool, announce) -> None:
+    """Start the app on 127.0.0.1 until Ctrl-C or SIGTERM; ``announce`` gets the address to open."""
+    import uvicorn  # the server, only when the app is started
+
+    config = AppConfig(campaign, port or free_port(), new_token())
+    address = f"http://127.0.0.1:{config.port}/?token={config.token}"
+    app = create_app(config)
+    announce(address)
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, (address,)).start()
+    uvicorn.run(app, host="127.0.0.1", port=config.port, log_level="warning")
