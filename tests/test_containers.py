@@ -282,3 +282,45 @@ def test_broken_containers_never_stop_the_walk(campaign, workbooks, tmp_path, da
     for entry in found:
         if entry.kind == "candidate":
             assert read_candidate(entry, ContainerLimits(max_member_bytes=campaign.max_file_bytes)) is not None
+
+
+# ----- found in review ------------------------------------------------------------------------------
+
+def test_repeated_names_mac_extras_and_mislabelled_attachments(campaign, workbooks, tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.xlsx", workbooks["CQ01"])
+        with pytest.warns(UserWarning):
+            archive.writestr("a.xlsx", b"\x00" * 30_000_000)  # the same name again, hiding a bomb
+        archive.writestr("__MACOSX/._a.xlsx", b"\x00\x05\x16\x07")
+    (tmp_path / "trung.zip").write_bytes(out.getvalue())
+    (tmp_path / "._bao-cao.docx").write_bytes(b"\x00\x05\x16\x07")
+    mail = EmailMessage()
+    mail["Date"] = "Mon, 06 Nov 2023 20:00:00"  # no time zone: the campaign's time, not UTC
+    mail.set_content("x")
+    mail.add_attachment(workbooks["CQ03"], maintype="text", subtype="plain", filename="cq03.xlsx")
+    (tmp_path / "thu.eml").write_bytes(mail.as_bytes())
+    found = {f.rel: f for f in scan_inbox(tmp_path, campaign.max_file_bytes)}
+    assert found["trung.zip::a.xlsx"].kind == "candidate"
+    assert found["trung.zip::a.xlsx [2]"].kind == "rejected" and "trùng tên" in found["trung.zip::a.xlsx [2]"].reason
+    assert read_candidate(found["trung.zip::a.xlsx"], ContainerLimits()) == workbooks["CQ01"]
+    assert found["trung.zip::__MACOSX/._a.xlsx"].kind == "ignored" and found["._bao-cao.docx"].kind == "ignored"
+    assert read_candidate(found["thu.eml::cq03.xlsx"], ContainerLimits()) == workbooks["CQ03"]
+    assert found["thu.eml::cq03.xlsx"].sent_at.tzinfo is None
+    from workbook_tools.collect.pipeline import collect
+    received = next(o for o in collect(campaign, tmp_path).files if o.found.rel == "thu.eml::cq03.xlsx").received_at
+    assert received == dt.datetime(2023, 11, 6, 20, 0, tzinfo=campaign.timezone)
+
+
+def test_names_of_the_office_and_the_district_tell_no_unit(campaign, workbooks, tmp_path):
+    for name in ("Bao cao gui Phong Noi vu huyen Phong Tho.pdf", "Báo cáo QCDC huyện Phong Thổ năm 2023.docx",
+                 "Báo cáo thị trấn Phong Thổ.docx"):
+        (tmp_path / name).write_bytes(PDF)
+    (tmp_path / "thu.eml").write_bytes(email_with({"cq01.xlsx": workbooks["CQ01"], "Bao cao xa Lả Nhì Thàng.pdf": PDF},
+                                                  dt.datetime(2023, 11, 1, tzinfo=ZONE)))
+    from workbook_tools.collect.pipeline import collect
+    units = {o.found.rel: o.unit_code for o in collect(campaign, tmp_path).files if o.verdict == "attached"}
+    assert units == {"Bao cao gui Phong Noi vu huyen Phong Tho.pdf": "",
+                     "Báo cáo QCDC huyện Phong Thổ năm 2023.docx": "",
+                     "Báo cáo thị trấn Phong Thổ.docx": "03549",
+                     "thu.eml::Bao cao xa Lả Nhì Thàng.pdf": "CQ01"}  # the e-mail is CQ01's

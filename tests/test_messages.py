@@ -117,3 +117,21 @@ def test_check_prints_the_message_for_the_file(campaign_dir, blanks, tmp_path):
     assert result.exit_code == 1
     assert "Tin nhắn gửi đơn vị (chép để gửi qua Zalo, thư điện tử):\nKính gửi: UBND XÃ LẢ NHÌ THÀNG" in result.output
     assert "- Đã nhận tệp \"03391.xlsx\" lúc 06/11/2023 08:30; tệp còn 1 lỗi cần sửa:" in result.output
+
+
+def test_messages_for_a_choice_and_for_a_file_that_could_not_be_used(campaign_dir, blanks, tmp_path):
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    first = filled(blanks["03391"], inbox / "zalo" / "03391.xlsx", 1)
+    filled(blanks["03391"], inbox / "email" / "03391.xlsx", 2)
+    (inbox / "usb").mkdir()
+    (inbox / "usb" / "03391.xlsx").write_bytes(first.read_bytes())  # a copy: not a third choice
+    os.utime(inbox / "usb" / "03391.xlsx", (RECEIVED.timestamp(),) * 2)
+    (inbox / "CQ01_bieu mau.xlsx").write_bytes(b"PK\x03\x04 hong")
+    os.utime(inbox / "CQ01_bieu mau.xlsx", (RECEIVED.timestamp(),) * 2)
+    collect(campaign_dir, inbox, out)
+    choice = (out / "tin-nhan" / "03391_Xa_La_Nhi_Thang.txt").read_text(encoding="utf-8-sig")
+    assert "- Đã nhận 2 tệp khác nhau của đơn vị, không biết tệp nào là bản cuối cùng:" in choice
+    assert choice.count("  + 03391.xlsx (nhận lúc 06/11/2023 08:30, lưu lúc 06/11/2023 08:30)") == 2
+    missing = (out / "tin-nhan" / "CQ01_Van_phong_HDND_va_UBND_huyen.txt").read_text(encoding="utf-8-sig")
+    assert "- Đã nhận tệp \"CQ01_bieu mau.xlsx\" lúc 06/11/2023 08:30 nhưng không dùng được:" in missing
+    assert "Đến nay chưa nhận được" not in missing

@@ -7,6 +7,7 @@ import random
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
+from tests.helpers import campaign_copy
 from workbook_tools.cli import main
 from workbook_tools.demo.fill import fast_fill, sample_figures, sample_scores
 from workbook_tools.spec.campaign import load_campaign
@@ -45,3 +46,20 @@ def test_new_campaign_then_generate_then_collect(tmp_path):
     again = CliRunner().invoke(main, ["new-campaign", str(SAMPLE), "--year", "2024", "--deadline", "2024-11-09",
                                       "--out", str(folder)])
     assert again.exit_code == 1 and "thư mục đã có dữ liệu" in again.output
+
+
+def test_new_campaign_from_a_campaign_written_in_another_style(tmp_path):
+    """Comments after values and specs as a one-line list are ordinary YAML: they must work too."""
+    folder = campaign_copy(tmp_path / "cu")
+    text = (folder / "campaign.yaml").read_text(encoding="utf-8")
+    specs = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ") and ".yaml" in line]
+    text = "\n".join(line for line in text.splitlines() if not (line.strip().startswith("- ") and ".yaml" in line))
+    text = text.replace("specs:", "specs: [" + ", ".join(specs) + "]  # các bảng tiêu chí")
+    text = text.replace("roster: roster.csv", "roster: roster.csv  # danh sách đơn vị")
+    (folder / "campaign.yaml").write_text(text, encoding="utf-8")
+    assert load_campaign(folder / "campaign.yaml").id == "phong-tho-2023"
+    made = CliRunner().invoke(main, ["new-campaign", str(folder / "campaign.yaml"), "--year", "2024",
+                                     "--deadline", "2024-11-09", "--out", str(tmp_path / "moi")])
+    assert made.exit_code == 0, made.output
+    assert len(load_campaign(tmp_path / "moi" / "campaign.yaml").forms) == 3
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing left aside

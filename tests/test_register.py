@@ -209,3 +209,14 @@ def test_resubmission_saved_by_libreoffice_and_gnumeric_keeps_the_old_save_time(
     # the re-saves carry the first save time (copied) or the moment of the re-save, a second apart:
     # either way the save times cannot tell the files apart, only the receipt time orders them
     assert max(saved) - min(saved) < dt.timedelta(minutes=1)
+
+
+def test_register_date_is_used_only_where_it_can_only_mean_one_file(campaign_dir, blanks, tmp_path):
+    inbox = tmp_path / "in"
+    put(inbox, "a.xlsx", blanks["03391"], 1, BEFORE, BEFORE + dt.timedelta(days=2))
+    put(inbox, "b.xlsx", blanks["03391"], 2, BEFORE, AFTER + dt.timedelta(days=3))
+    (campaign_dir / "so-theo-doi.csv").write_text(HEADER + "03391,07/11/2023 08:00,,,\n", encoding="utf-8")
+    result, tables = run(campaign_dir, inbox, tmp_path / "out")
+    assert verdicts(tables)["b.xlsx"] == ("used", "file")  # two files: the officer's date says not which
+    late = next(r["late"] for r in tables["units"] if r["unit_code"] == "03391")
+    assert late == "yes"

@@ -37,7 +37,10 @@ def test_unwritable_outputs_end_with_a_clear_message(tmp_path):
     generated = invoke("generate", SAMPLE, "--out", blocker / "con", "--unit", "CQ01")
     assert generated.exit_code == 1 and "[CLI_OUTPUT_UNWRITABLE]" in generated.output
     assert "Traceback" not in generated.output
-    collected = invoke("collect", SAMPLE, "--inbox", tmp_path, "--out", tmp_path / "kq")
+    (tmp_path / "trong").mkdir()
+    collected = invoke("collect", SAMPLE, "--inbox", tmp_path / "trong", "--out", tmp_path / "kq")
+    inside = invoke("collect", SAMPLE, "--inbox", tmp_path / "trong", "--out", tmp_path / "trong" / "kq")
+    assert inside.exit_code == 1 and "không được nằm trong thư mục nhận" in inside.output
     assert collected.exit_code == 0
     reported = invoke("report", SAMPLE, "--results", tmp_path / "kq", "--out", blocker / "bc.docx")
     assert reported.exit_code == 1 and "[CLI_OUTPUT_UNWRITABLE]" in reported.output

@@ -74,7 +74,7 @@ class StagedOutputs:
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         self.staged: list[tuple[Path, Path]] = []
-        self.owned: list[Path] = []
+        self.owned: list[tuple[Path, str]] = []
 
     def path(self, name: str) -> Path:
         """A temporary path to write the output ``name`` to (stale ones of a killed run go first)."""
@@ -87,10 +87,11 @@ class StagedOutputs:
         self.staged.append((Path(tmp_name), final))
         return Path(tmp_name)
 
-    def own(self, folder: str) -> None:
-        """Declare a subfolder as written whole by this run: at commit, files of an earlier run that
-        this run did not write there (a message to a unit that has since sent a valid file) go."""
-        self.owned.append(self.out_dir / folder)
+    def own(self, folder: str, pattern: str) -> None:
+        """Declare a subfolder as written whole by this run: at commit, files matching ``pattern``
+        that an earlier run wrote there and this run did not (a message to a unit that has since
+        sent a valid file) go."""
+        self.owned.append((self.out_dir / folder, pattern))
 
     def commit(self) -> list[Path]:
         """Move every staged file to its final name; return the final paths."""
@@ -98,9 +99,9 @@ class StagedOutputs:
             _normal_permissions(tmp)
             os.replace(tmp, final)
         done = [final for _, final in self.staged]
-        for folder in self.owned:
-            for stale in folder.iterdir() if folder.is_dir() else ():
-                if stale.is_file() and stale not in done and not stale.name.startswith("."):
+        for folder, pattern in self.owned:
+            for stale in folder.glob(pattern) if folder.is_dir() else ():
+                if stale.is_file() and stale not in done:
                     stale.unlink()
         self.staged, self.owned = [], []
         return done

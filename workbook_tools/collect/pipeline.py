@@ -59,12 +59,23 @@ def collect_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path
     With ``previous`` (last year's collect output folder) the summary compares the two years.
     """
     campaign = load_campaign(campaign_path)
+    out = Path(out_dir) if out_dir else default_out_dir(campaign)
+    _apart(Path(inbox), out)
     last_year = read_results(previous) if previous else None
     collection = collect(campaign, Path(inbox), progress, Path(review) if review else None)
     collection = replace(collection, previous=last_year)
-    out = Path(out_dir) if out_dir else default_out_dir(campaign)
     outputs = write_outputs(collection, out)
     return CollectResult(collection, out, tuple(outputs))
+
+
+def _apart(inbox: Path, out: Path) -> None:
+    """The results are never written inside the inbox (nor the inbox inside the results): the inbox
+    is only ever read, and a run replaces its own outputs."""
+    inside = inbox.resolve(), out.resolve()
+    if inside[1] == inside[0] or inside[0] in inside[1].parents or inside[1] in inside[0].parents:
+        raise WorkbookToolsError([make_problem("CLI_OUTPUT_UNWRITABLE", path=str(out),
+                                               detail="thư mục kết quả không được nằm trong thư mục nhận (hay "
+                                                      "ngược lại); chọn thư mục khác bằng --out")])
 
 
 def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +21,10 @@ from workbook_tools.form.signing import load_or_create_key
 from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.spec.campaign import Campaign, load_campaign
 from workbook_tools.spec.register import REGISTER_COLUMNS
+from workbook_tools.spec.yamlio import load_yaml
 
 CAMPAIGN_NAME, ROSTER_NAME, REGISTER_NAME, KEY_NAME = "campaign.yaml", "roster.csv", "so-theo-doi.csv", "khoa-bi-mat.key"
 _TOP_KEY = re.compile(r"^(?P<key>[a-z_]+):(?P<rest>.*)$")
-_LIST_ITEM = re.compile(r"^(?P<indent>\s+-\s+)(?P<value>\S.*?)\s*$")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 
 
@@ -43,16 +44,28 @@ def new_campaign(source: Path | str, year: int, deadline: dt.date, out: Path | s
     if out.exists() and any(out.iterdir()):
         raise WorkbookToolsError([make_problem("CLI_OUTPUT_UNWRITABLE", path=str(out),
                                                detail="thư mục đã có dữ liệu; chọn một thư mục mới")])
-    out.mkdir(parents=True, exist_ok=True)
-    text = _moved(source.read_text(encoding="utf-8-sig"), source.parent.resolve(), out.resolve(), old, year,
-                  deadline)
-    (out / CAMPAIGN_NAME).write_text(text, encoding="utf-8")
-    roster = source.parent / _top_value(source.read_text(encoding="utf-8-sig"), "roster")
-    shutil.copyfile(roster, out / ROSTER_NAME)
-    write_csv(out / REGISTER_NAME, REGISTER_COLUMNS, [])
-    load_or_create_key(out / KEY_NAME)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:  # written aside, then moved into place whole: a failure leaves no half-made campaign
+        _write(source, old, staging, out.resolve(), year, deadline)
+        campaign = load_campaign(staging / CAMPAIGN_NAME)
+        if out.exists():
+            out.rmdir()
+        staging.replace(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     campaign = load_campaign(out / CAMPAIGN_NAME)
     return NewCampaign(campaign, out, tuple(out / n for n in (CAMPAIGN_NAME, ROSTER_NAME, REGISTER_NAME, KEY_NAME)))
+
+
+def _write(source: Path, old: Campaign, folder: Path, final: Path, year: int, deadline: dt.date) -> None:
+    text = _moved(source.read_text(encoding="utf-8-sig"), source.parent.resolve(), final, old, year, deadline)
+    (folder / CAMPAIGN_NAME).write_text(text, encoding="utf-8")
+    roster = source.parent / str(load_yaml(source)["roster"])
+    shutil.copyfile(roster, folder / ROSTER_NAME)
+    write_csv(folder / REGISTER_NAME, REGISTER_COLUMNS, [])
+    load_or_create_key(folder / KEY_NAME)
 
 
 def _moved(text: str, old_dir: Path, new_dir: Path, old: Campaign, year: int, deadline: dt.date) -> str:
@@ -63,9 +76,15 @@ def _moved(text: str, old_dir: Path, new_dir: Path, old: Campaign, year: int, de
         if top:
             in_specs = top["key"] == "specs"
             seen.add(top["key"])
+            if in_specs:  # the list written anew from the loaded specs (whatever its YAML style was)
+                lines.append("specs:")
+                lines += [f"  - {_relative(Path(f.source_file), new_dir)}" for f in old.forms]
+                continue
             line = _top_line(top["key"], top["rest"], old_dir, new_dir, old, year, deadline) or line
-        elif in_specs and (item := _LIST_ITEM.match(line)):
-            line = item["indent"] + _relative(old_dir / item["value"].strip("'\""), new_dir)
+        elif in_specs and (not line.strip() or line[:1].isspace() or line.startswith("-")):
+            continue
+        else:
+            in_specs = False
         lines.append(line)
     extra = {"register": REGISTER_NAME, "secret_key_file": KEY_NAME}
     lines += [f"{key}: {value}" for key, value in extra.items() if key not in seen]
@@ -92,8 +111,8 @@ def _top_line(key: str, rest: str, old_dir: Path, new_dir: Path, old: Campaign, 
         return f"register: {REGISTER_NAME}"
     if key == "secret_key_file":
         return f"secret_key_file: {KEY_NAME}"
-    if key == "report" and value:
-        return "report: " + _relative(old_dir / value.strip("'\""), new_dir)
+    if key == "report" and old.report_file:
+        return "report: " + _relative(Path(old.report_file), new_dir)
     return None
 
 
@@ -103,11 +122,3 @@ def _relative(target: Path, folder: Path) -> str:
         return Path(os.path.relpath(target.resolve(), folder)).as_posix()
     except ValueError:  # another drive on Windows
         return target.resolve().as_posix()
-
-
-def _top_value(text: str, key: str) -> str:
-    for line in text.splitlines():
-        found = _TOP_KEY.match(line)
-        if found and found["key"] == key:
-            return found["rest"].strip().strip("'\"")
-    return ""

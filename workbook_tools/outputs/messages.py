@@ -16,7 +16,7 @@ from pathlib import Path
 from workbook_tools.form.names import unit_file_name
 from workbook_tools.problems import Problem, Severity
 from workbook_tools.read.check import Submission
-from workbook_tools.results.contracts import Status
+from workbook_tools.results.contracts import Status, Verdict
 from workbook_tools.results.model import Collection, UnitOutcome, local_text
 from workbook_tools.spec.campaign import Campaign, Unit
 from workbook_tools.spec.register import load_register
@@ -39,35 +39,50 @@ def collection_message(collection: Collection, outcome: UnitOutcome) -> str:
     """The message to send one unit after a collection."""
     campaign = collection.campaign
     deadline = collection.register.deadline_at(campaign, outcome.unit.code) if collection.register else None
-    errors = collection.errors_by_unit.get(outcome.unit.code, [])
-    files = [(f.found.name, f.received_at) for f in ((outcome.file,) if outcome.file else outcome.choices)]
+    # what the unit must fix is in the file that counts; files that could not be used are said apart
+    errors = error_problems(outcome.file.submission.problems) if outcome.file and outcome.file.submission else []
+    files = [(f.found.name, f.received_at, f.saved_at) for f in ((outcome.file,) if outcome.file else outcome.choices)]
+    rejected = [(f.found.name, f.received_at, f.reason) for f in collection.files
+                if f.verdict == Verdict.REJECTED and _of_unit(campaign, f.unit_code, f.found.name, outcome.unit.code)]
     return unit_message(campaign, outcome.unit, outcome.status, files, errors,
-                        (deadline or campaign.deadline_at).date(), collection.run_at)
+                        (deadline or campaign.deadline_at).date(), collection.run_at, rejected)
 
 
-def unit_message(campaign: Campaign, unit: Unit, status: Status, files: list[tuple[str, dt.datetime | None]],
-                 errors: list[Problem], deadline: dt.date, now: dt.datetime) -> str:
+def _of_unit(campaign: Campaign, file_code: str, file_name: str, code: str) -> bool:
+    """Whether a rejected file is the unit's: by what was read in it, else (unreadable) by the code in its name."""
+    return (file_code or campaign.unit_code_named_in(file_name) or "") == code
+
+
+def unit_message(campaign: Campaign, unit: Unit, status: Status,
+                 files: list[tuple[str, dt.datetime | None, dt.datetime | None]],
+                 errors: list[Problem], deadline: dt.date, now: dt.datetime,
+                 rejected: list[tuple[str, dt.datetime | None, str]] = ()) -> str:
     """The message itself: to whom, what was received (file names and when), what to fix, by when
-    (``now`` tells whether the deadline has passed)."""
+    (``now`` tells whether the deadline has passed); files of the unit that could not be used, and why."""
     by_when = (f"ngay (hạn nộp trước ngày {deadline:%d/%m/%Y} đã qua)" if now.date() >= deadline
                else f"trước ngày {deadline:%d/%m/%Y}")
     header = unit.header_name(campaign.group(unit.group))
     lines = [f"Kính gửi: {header}", "", f"{campaign.receiving_office} thông báo về biểu mẫu \"{campaign.name}\":"]
     zone = campaign.timezone
+    lines += [f"- Đã nhận tệp \"{name}\" lúc {local_text(received, zone)} nhưng không dùng được: {reason}."
+              for name, received, reason in rejected]
     if status == Status.MISSING:
-        lines.append(f"- Đến nay chưa nhận được biểu mẫu chấm điểm của {unit.name}.")
+        if not rejected:
+            lines.append(f"- Đến nay chưa nhận được biểu mẫu chấm điểm của {unit.name}.")
         lines.append(f"- Đề nghị đơn vị điền biểu mẫu đã nhận (tệp .xlsx) và gửi về {by_when}.")
     elif status == Status.NEEDS_CHOICE:
         lines.append(f"- Đã nhận {len(files)} tệp khác nhau của đơn vị, không biết tệp nào là bản cuối cùng:")
-        lines += [f"  + {name} (nhận lúc {local_text(received, zone)})" for name, received in files]
+        lines += [f"  + {name} (nhận lúc {local_text(received, zone)}, lưu lúc {local_text(saved, zone)})"
+                  for name, received, saved in files]
         lines.append("- Đề nghị đơn vị cho biết tệp nào là bản cuối cùng, hoặc gửi lại một tệp duy nhất đã hoàn "
                      f"chỉnh, {by_when}.")
     else:
-        name, received = files[0] if files else ("", None)
+        name, received, _saved = files[0] if files else ("", None, None)
         lines.append(f"- Đã nhận tệp \"{name}\" lúc {local_text(received, zone)}; tệp còn {len(errors)} lỗi cần sửa:")
         lines += [f"  {i}. {_problem_line(p)}" for i, p in enumerate(errors[:MAX_LISTED], start=1)]
         if len(errors) > MAX_LISTED:
-            lines.append(f"  ... và {len(errors) - MAX_LISTED} lỗi khác cùng loại.")
+            lines.append(f"  ... và {len(errors) - MAX_LISTED} lỗi khác ({campaign.receiving_office} có danh sách "
+                         "đầy đủ).")
         lines.append(f"- Đề nghị đơn vị sửa ngay trên tệp đó, lưu lại (.xlsx) và gửi lại {by_when}.")
     lines += ["", f"Trân trọng. {campaign.receiving_office}."]
     return "\n".join(lines) + "\n"
@@ -101,5 +116,6 @@ def check_message(campaign: Campaign, submission: Submission) -> str | None:
         return None
     received = dt.datetime.fromtimestamp(submission.path.stat().st_mtime, tz=dt.timezone.utc)
     deadline = load_register(campaign).deadline_at(campaign, unit.code).date()
-    return unit_message(campaign, unit, Status.INVALID, [(submission.path.name, received)], errors, deadline,
+    return unit_message(campaign, unit, Status.INVALID, [(submission.path.name, received, submission.saved_at)],
+                        errors, deadline,
                         dt.datetime.now(campaign.timezone))

@@ -38,12 +38,12 @@ def write_outputs(collection: Collection, out: Path) -> list[Path]:
         for outcome in units_to_remind(collection):
             write_message(collection_message(collection, outcome), staged.path(message_name(outcome.unit)))
         write_reminders(collection, staged.path(REMINDERS_NAME))
-        staged.own(MESSAGES_FOLDER)
+        staged.own(MESSAGES_FOLDER, "*_*.txt")
         if collection.review is not None:
             for outcome in collection.units:
                 if outcome.file is not None:
                     write_notice(collection, outcome, staged.path(notice_name(outcome)))
-            staged.own(NOTICES_FOLDER)
+            staged.own(NOTICES_FOLDER, "*_*.xlsx")
         return staged.commit()
     except OSError as exc:
         staged.discard()

@@ -53,10 +53,11 @@ class ContainerLimits:
 class Member:
     """One file inside a container: its bytes, or why it was not read."""
 
-    name: str                     # its path inside the container, '/'-separated, NFC
+    name: str                     # its path inside the container, '/'-separated, NFC, unique in it
     data: bytes | None
     reason: str                   # why not read ('' when read)
     sent_at: dt.datetime | None   # for an e-mail attachment: when the e-mail was sent (Date header)
+    ignored: bool = False         # not a file anyone sent (the '__MACOSX' folder macOS adds to zips)
 
 
 class ContainerError(Exception):
@@ -68,17 +69,26 @@ class ContainerError(Exception):
 
 
 class Budget:
-    """What is left of the unpacking allowance of one outermost container (shared by nesting)."""
+    """What is left of the allowance of one outermost container, shared by everything nested in it:
+    bytes unpacked and entries listed (a zip of zips may not multiply either)."""
 
     def __init__(self, limits: ContainerLimits):
         self.limits = limits
         self.left = limits.max_total_bytes
+        self.entries_left = limits.max_members
 
     def take(self, size: int) -> bool:
         """Use ``size`` bytes of the allowance; False (and nothing used) when it does not fit."""
         if size > self.left:
             return False
         self.left -= size
+        return True
+
+    def list(self, count: int) -> bool:
+        """Use ``count`` entries of the allowance; False (and nothing used) when they do not fit."""
+        if count > self.entries_left:
+            return False
+        self.entries_left -= count
         return True
 
 
@@ -109,7 +119,10 @@ def open_container(kind: str, data: bytes, budget: Budget) -> list[Member]:
 
 
 def member_bytes(kind: str, data: bytes, name: str, limits: ContainerLimits) -> bytes | None:
-    """The bytes of one member (found by the name ``open_container`` gave it), or None."""
+    """The bytes of one member (found by the name ``open_container`` gave it), or None; a zip
+    member is unpacked alone, never the whole archive again."""
+    if kind == "zip":
+        return _zip_member_bytes(data, name, limits)
     found = next((m for m in open_container(kind, data, Budget(limits)) if m.name == name), None)
     return found.data if found is not None else None
 
@@ -117,30 +130,59 @@ def member_bytes(kind: str, data: bytes, name: str, limits: ContainerLimits) -> 
 # ----- zip ------------------------------------------------------------------------------------
 
 
-def _zip_members(data: bytes, budget: Budget) -> list[Member]:
+MAC_JUNK = ("__MACOSX/",)
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, UnicodeDecodeError, struct.error,
             OverflowError, OSError):
         raise ContainerError("tệp nén bị hỏng, không mở được: đề nghị đơn vị gửi lại") from None
-    with archive:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
-        if len(infos) > budget.limits.max_members:
-            raise ContainerError(f"tệp nén có quá nhiều tệp ({len(infos)}): có thể là tệp độc hại; giải nén "
-                                 "rồi chép các tệp cần thiết vào thư mục nhận")
-        members, seen = [], set()
-        for info in infos:
-            name = _member_name(info)
-            if name in seen:
+
+
+def _entries(archive: zipfile.ZipFile) -> list[tuple[str, zipfile.ZipInfo, bool]]:
+    """(unique name, entry, is a repeat of an earlier name) for every file entry, in order."""
+    entries, seen = [], set()
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        name, number = _member_name(info), 2
+        unique = name
+        while unique in seen:
+            unique, number = f"{name} [{number}]", number + 1
+        seen.add(unique)
+        entries.append((unique, info, unique != name))
+    return entries
+
+
+def _zip_members(data: bytes, budget: Budget) -> list[Member]:
+    with _open_zip(data) as archive:
+        entries = _entries(archive)
+        if len(entries) > budget.limits.max_members or not budget.list(len(entries)):
+            raise ContainerError(f"tệp nén có quá nhiều tệp ({len(entries)}, kể cả các tệp nén bên trong): có thể là "
+                                 "tệp độc hại; giải nén rồi chép các tệp cần thiết vào thư mục nhận")
+        members = []
+        for name, info, repeated in entries:
+            if name.startswith(MAC_JUNK) or posixpath.basename(name).startswith("._"):
+                members.append(Member(name, None, "tệp phụ do máy Mac thêm vào tệp nén, không phải tệp được gửi",
+                                      None, ignored=True))
+            elif repeated:
                 members.append(Member(name, None, "tệp nén có hai tệp trùng tên: tệp bị hỏng hoặc bị sửa", None))
-                continue
-            seen.add(name)
-            data_or_reason = _zip_member(archive, info, name, budget)
-            if isinstance(data_or_reason, bytes):
-                members.append(Member(name, data_or_reason, "", None))
             else:
-                members.append(Member(name, None, data_or_reason, None))
+                found = _zip_member(archive, info, name, budget)
+                members.append(Member(name, found, "", None) if isinstance(found, bytes)
+                               else Member(name, None, found, None))
     return members
+
+
+def _zip_member_bytes(data: bytes, name: str, limits: ContainerLimits) -> bytes | None:
+    with _open_zip(data) as archive:
+        for unique, info, repeated in _entries(archive):
+            if unique == name and not repeated:
+                found = _zip_member(archive, info, name, Budget(limits))
+                return found if isinstance(found, bytes) else None
+    return None
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -170,7 +212,7 @@ def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budg
     if not budget.take(info.file_size):
         return "tổng dung lượng giải nén của tệp nén quá lớn: có thể là tệp độc hại (zip bomb)"
     try:
-        return read_zip_part(archive, info.filename)
+        return read_zip_part(archive, info)
     except (zipfile.BadZipFile, EOFError, zlib.error, ValueError, OSError):
         return "tệp trong tệp nén bị hỏng (không giải nén được): đề nghị đơn vị gửi lại"
     except NotImplementedError:
@@ -198,17 +240,16 @@ def _mail_members(data: bytes, budget: Budget) -> list[Member]:
         parts = list(_attachments(message))
     except Exception:  # noqa: BLE001 - a hostile e-mail's structure may fail in any way
         raise ContainerError(MAIL_BROKEN) from None
+    if not budget.list(len(parts)):
+        raise ContainerError("thư có quá nhiều tệp đính kèm: có thể là tệp độc hại")
     members, used = [], set()
     for index, part in enumerate(parts, start=1):
         try:
             name = _attachment_name(part, index, used)
         except Exception:  # noqa: BLE001 - a broken file name: the attachment keeps a made-up one
             name = _attachment_name(EmailMessage(), index, used)
-        if len(members) >= budget.limits.max_members:
-            raise ContainerError("thư có quá nhiều tệp đính kèm: có thể là tệp độc hại")
         try:
-            body = part.get_content()
-            body = body.encode("utf-8") if isinstance(body, str) else body
+            body = part.get_payload(decode=True) or b""  # the attachment's bytes, whatever its declared type
         except Exception:  # noqa: BLE001 - a broken attachment is one member's problem, not the run's
             members.append(Member(name, None, "tệp đính kèm bị hỏng, không đọc được: đề nghị đơn vị gửi lại", sent_at))
             continue
@@ -242,12 +283,11 @@ def _attachment_name(part: EmailMessage, index: int, used: set[str]) -> str:
 
 
 def _sent_at(message: EmailMessage) -> dt.datetime | None:
-    """The e-mail's Date header as an aware time, or None when absent or unreadable."""
+    """The e-mail's Date header, or None when absent or unreadable; naive when it names no zone
+    (the reader of the campaign puts it in the campaign's time zone, never in UTC)."""
     try:
         value = message["Date"]
         moment = email.utils.parsedate_to_datetime(str(value)) if value else None
     except (TypeError, ValueError, IndexError):
         return None
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment

@@ -166,6 +166,8 @@ def _member(parent: FoundFile, member, budget: Budget) -> list[FoundFile]:
     sent_at = member.sent_at or parent.sent_at
     entry = FoundFile(parent.location, f"{parent.rel}{SEPARATOR}{member.name}", FileKind.REJECTED, member.reason,
                       "", 0, parent.mtime, parent.inner + (member.name,), sent_at)
+    if member.ignored:
+        return [replace(entry, kind=FileKind.IGNORED)]
     if member.data is None:
         return [entry]
     data = member.data

@@ -42,6 +42,8 @@ def ignorable(name: str) -> str:
         return "tệp khóa tạm do Excel/LibreOffice tạo khi đang mở tệp"
     if name.lower() in SYSTEM_FILES:
         return "tệp hệ thống của Windows/macOS"
+    if name.startswith("._"):
+        return "tệp phụ do máy Mac tạo khi chép tệp (không phải tệp được gửi)"
     return ""
 
 

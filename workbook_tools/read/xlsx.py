@@ -163,7 +163,7 @@ def _safe(data: bytes, name: str) -> bytes:
     return data
 
 
-def read_zip_part(archive: zipfile.ZipFile, name: str) -> bytes:
+def read_zip_part(archive: zipfile.ZipFile, name: str | zipfile.ZipInfo) -> bytes:
     """A part's bytes, inflated in small steps: never more than its declared (checked) size.
 
     ``ZipFile.read`` inflates a whole part in one call whatever its declared size says, so a

@@ -1,10 +1,10 @@
 """Which unit an attached document (a Word report, a PDF, a scan) belongs to, when that can be told.
 
-Best first: the document's own file name (a unit code at its start, or a unit's name in it); the
-workbooks sent with it in the same e-mail or archive, when they all are one unit's; the names of
-the folders and containers it was found in, nearest first. A name that fits several units, or
-the receiving office's own name (reports are sent *to* it), tells nothing: the document then
-stays without a unit, never guessed.
+Best first: a unit code at the start of the document's file name; the workbooks sent with it in
+the same e-mail or archive, when they all are one unit's; a unit's name in the file name; the
+names of the folders and containers it was found in, nearest first. A name that fits several
+units, or that stands in the receiving office's or the district's own name (reports are sent *to*
+the office, about the district), tells nothing: the document then stays without a unit.
 """
 
 from __future__ import annotations
@@ -35,12 +35,15 @@ def attribute_documents(campaign: Campaign, outcomes: list[FileOutcome]) -> list
 
 def _unit_of(campaign: Campaign, found: FoundFile, units_in: dict[str, set[str]],
              names: dict[str, str]) -> str:
-    by_name = campaign.unit_code_named_in(found.name) or _named(found.name, names)
-    if by_name:
-        return by_name
+    by_code = campaign.unit_code_named_in(found.name)
+    if by_code:
+        return by_code
     senders = units_in.get(found.container, set())
     if len(senders) == 1:
         return next(iter(senders))
+    by_name = _named(found.name, names)
+    if by_name:
+        return by_name
     for place in reversed(_places(found.rel)):
         code = campaign.unit_code_named_in(place) or _named(place, names)
         if code:
@@ -58,17 +61,16 @@ def _places(rel: str) -> list[str]:
 
 def _unit_names(campaign: Campaign) -> dict[str, str]:
     """Normalised name -> unit code, for names that tell one unit (see the module docstring)."""
-    office = f" {_normal(campaign.receiving_office)} "
+    told = f" {_normal(campaign.receiving_office)} | {_normal(campaign.district)} | {_normal(campaign.issuer)} "
     found: dict[str, set[str]] = defaultdict(set)
     for unit in campaign.units:
         name = _normal(unit.name)
-        if f" {name} " in office:
-            continue
         found[name].add(unit.code)
         for prefix in PLACE_PREFIXES:
             if name.startswith(prefix) and name.count(" ") >= prefix.count(" ") + 1:
                 found[name[len(prefix):]].add(unit.code)
-    return {name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1}
+    return {name: next(iter(codes)) for name, codes in found.items()
+            if len(codes) == 1 and f" {name} " not in told}
 
 
 def _named(text: str, names: dict[str, str]) -> str | None:

@@ -32,7 +32,7 @@ def judge_files(campaign: Campaign, found: list[FoundFile], checked: dict[str, S
     outcomes: list[FileOutcome] = []
     by_unit: dict[str, list[FileOutcome]] = {}
     for item in found:
-        received, source = _received(item)
+        received, source = _received(item, campaign.timezone)
         sub = checked.get(item.rel)
         if sub is None:
             outcomes.append(FileOutcome(item, Verdict(item.kind), item.reason, "", None, None, received, source))
@@ -51,9 +51,9 @@ def judge_files(campaign: Campaign, found: list[FoundFile], checked: dict[str, S
     return sorted(outcomes, key=lambda o: order[o.found.rel])
 
 
-def _received(item: FoundFile) -> tuple[dt.datetime | None, TimeSource]:
-    if item.sent_at is not None:
-        return item.sent_at, TimeSource.EMAIL
+def _received(item: FoundFile, zone: dt.tzinfo) -> tuple[dt.datetime | None, TimeSource]:
+    if item.sent_at is not None:  # an e-mail's Date that names no zone is the campaign's time
+        return (item.sent_at if item.sent_at.tzinfo else item.sent_at.replace(tzinfo=zone)), TimeSource.EMAIL
     if item.mtime is not None:
         return item.mtime, TimeSource.FILE
     return None, TimeSource.UNKNOWN
@@ -69,9 +69,13 @@ def _choose(candidates: list[FileOutcome], row, zone: dt.tzinfo) -> list[FileOut
         chosen, reason = next(iter(distinct.values())), ""
     else:
         chosen, reason = _newest(list(distinct.values()), zone)
-        if chosen is None:
-            return [replace(o, verdict=Verdict.NEEDS_CHOICE, reason=reason) for o in candidates]
-    chosen = _with_register_time(chosen, row)
+        if chosen is None:  # the different files wait for a choice; copies of them are only copies
+            originals = {o.found.rel for o in distinct.values()}
+            return [replace(o, verdict=Verdict.NEEDS_CHOICE, reason=reason) if o.found.rel in originals
+                    else replace(o, verdict=Verdict.SUPERSEDED, reason=f"bản sao giống hệt tệp "
+                                 f"'{distinct[o.found.sha256].found.rel}'") for o in candidates]
+    if len(distinct) == 1 or (row and row.chosen_file == chosen.found.rel):
+        chosen = _with_register_time(chosen, row)  # the officer's date can only mean this file
     result = [replace(chosen, reason=", ".join(filter(None, (reason, _received_reason(chosen, zone)))))]
     for other in candidates:
         if other is chosen or other.found.rel == chosen.found.rel:
