@@ -89,7 +89,8 @@ def test_drop_files_then_the_board_the_unit_and_the_downloads(client, generated,
     board = client.get("/")
     assert "Xã Sì Lở Lầu" in board.text and "Cần chọn tệp" in board.text  # two files, same times
     assert "Phòng Nội vụ" in board.text and "Hợp lệ" in board.text      # CQ02's file counts
-    only = client.get("/?tinh-trang=chua-nop", headers={"HX-Request": "true"})
+    assert "<code>hop-thu</code>" in board.text and str(app_dir) not in board.text  # no path of the machine
+    only = client.get("/?tinh-trang=chua-nop", headers={"HX-Request": "true", "HX-Target": "bang"})
     assert "<table" in only.text and "Xã Sì Lở Lầu" not in only.text and "<html" not in only.text
     unit = client.get("/don-vi/03550")
     assert "Tin nhắn gửi đơn vị" in unit.text and "Kính gửi: UBND XÃ SÌ LỞ LẦU" in unit.text
@@ -120,3 +121,73 @@ def test_errors_show_no_traceback_and_no_path(app_dir, monkeypatch):
     failed = post(client, "/nhan-tep", files={"tep": ("a.xlsx", b"x")})
     assert "Có lỗi khi xử lý yêu cầu" in failed.text
     assert "Traceback" not in failed.text and str(app_dir) not in failed.text
+
+
+def test_the_app_command_without_a_campaign_opens_a_copy_of_the_sample(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import workbook_tools.app.server as server
+    from workbook_tools.cli import main
+
+    started = {}
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(server, "serve", lambda campaign, port, browser, announce: (
+        started.update(campaign=campaign, browser=browser), announce("http://127.0.0.1:1/?token=x")))
+    result = CliRunner().invoke(main, ["app", "--no-browser"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("http://127.0.0.1:")
+    assert started == {"campaign": tmp_path / "dot-mau" / "campaign.yaml", "browser": False} or \
+        started["campaign"].resolve() == (tmp_path / "dot-mau" / "campaign.yaml").resolve()
+    assert (tmp_path / "dot-mau" / "campaign.yaml").is_file()  # the key and register live here, not in the package
+
+
+def test_report_and_the_inspection_teams_round(client, generated, app_dir):
+    from decimal import Decimal
+
+    from tests.test_review import team_fill
+
+    signed_in(client)
+    assert "disabled" in client.get("/ket-qua").text  # nothing to report before any file
+    post(client, "/nhan-tep", files=[("tep", ("03550.xlsx", workbook(generated, "03550", 1))),
+                                     ("tep", ("CQ02.xlsx", workbook(generated, "CQ02", 2)))])
+    drafted = post(client, "/bao-cao")
+    assert "Đã soạn dự thảo báo cáo" in drafted.text
+    report = client.get("/bao-cao.docx")
+    assert report.status_code == 200 and report.content[:2] == b"PK"
+    assert "Đã tạo phiếu chấm cho Tổ kiểm tra" in post(client, "/to-kiem-tra").text
+    blank = client.get("/to-kiem-tra.xlsx")
+    assert blank.status_code == 200
+    (app_dir / "phieu.xlsx").write_bytes(blank.content)
+    campaign = load_campaign(app_dir / "campaign.yaml")
+    first = campaign.form("qcdc-hd22").criteria()[0]
+    filled = team_fill(campaign, app_dir / "phieu.xlsx", app_dir / "da-cham.xlsx",
+                       {"03550": {"qcdc-hd22": {first.id: Decimal(0)}}})
+    back = post(client, "/to-kiem-tra/nhan", files={"phieu": ("phiếu đã chấm.xlsx", filled.read_bytes())})
+    assert "Đã nhận phiếu chấm của Tổ kiểm tra" in back.text, back.text
+    assert "Đang áp dụng phiếu chấm" in client.get("/ket-qua").text
+    notices = app_dir.parent / "output" / campaign.id / "tong-hop" / "thong-bao"
+    assert any(notices.glob("03550_*"))  # collected with the team's scores: a notice of the result
+    refused = post(client, "/to-kiem-tra/nhan", files={"phieu": ("khac.xlsx", b"PK\x03\x04 hong")})
+    assert "class=\"bad\"" in refused.text and "Traceback" not in refused.text
+    assert "Đang áp dụng phiếu chấm: " in client.get("/ket-qua").text  # the good one stays in force
+    assert len(list((app_dir.parent / "output" / campaign.id / "to-kiem-tra" / "da-cham").iterdir())) == 1
+
+
+def test_next_years_campaign_from_the_app_then_open_either(client, app_dir):
+    signed_in(client)
+    page = client.get("/dot-danh-gia")
+    assert "Tạo đợt năm 2024" in page.text and "dot-2024" in page.text and "Số đơn vị" in page.text
+    assert "/tmp" not in page.text and str(app_dir) not in page.text  # no path of the machine
+    wrong = post(client, "/dot-danh-gia/moi", data={"nam": "hai nghìn", "han-nop": "2024-11-09"})
+    assert "Năm hoặc hạn nộp không đúng" in wrong.text
+    made = post(client, "/dot-danh-gia/moi", data={"nam": "2024", "han-nop": "2024-11-09"})
+    assert made.headers["hx-redirect"] == "/dot-danh-gia"
+    assert (app_dir.parent / "dot-2024" / "campaign.yaml").is_file()
+    opened = client.get("/dot-danh-gia")
+    assert "trước ngày 09/11/2024" in opened.text and "Mở đợt dot" in opened.text
+    again = post(client, "/dot-danh-gia/moi", data={"nam": "2024", "han-nop": "2024-11-09"})
+    assert "class=\"bad\"" in again.text  # the folder exists: refused, nothing overwritten
+    assert "Không tìm thấy" in post(client, "/dot-danh-gia/mo", data={"thu-muc": ".."}).text
+    back = post(client, "/dot-danh-gia/mo", data={"thu-muc": "dot"})
+    assert back.headers["hx-redirect"] == "/dot-danh-gia"
+    assert "trước ngày 09/11/2023" in client.get("/dot-danh-gia").text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import signal
 import socket
 import threading
 import webbrowser
@@ -16,7 +18,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from workbook_tools.app.security import Guard, csrf_token, new_token, safe_name
-from workbook_tools.app.service import MAX_UPLOAD_BYTES, Desk
+from workbook_tools.app.service import (
+    MAX_UPLOAD_BYTES,
+    Desk,
+    next_folder_name,
+    sibling_campaigns,
+    start_next_year,
+)
 from workbook_tools.app.views import board_rows, unit_view
 from workbook_tools.problems import WorkbookToolsError
 
@@ -43,6 +51,11 @@ def create_app(config: AppConfig) -> Starlette:
               Route("/nhan-tep", pages.receive, methods=["POST"]), Route("/ket-qua", pages.results),
               Route("/tai-ve/{name}", pages.download), Route("/phat-hanh", pages.issue, methods=["POST"]),
               Route("/phat-hanh.zip", pages.issued_zip),
+              Route("/bao-cao", pages.report, methods=["POST"]), Route("/bao-cao.docx", pages.report_file),
+              Route("/to-kiem-tra", pages.review, methods=["POST"]), Route("/to-kiem-tra.xlsx", pages.review_file),
+              Route("/to-kiem-tra/nhan", pages.receive_review, methods=["POST"]),
+              Route("/dot-danh-gia", pages.campaigns), Route("/dot-danh-gia/mo", pages.open_campaign, methods=["POST"]),
+              Route("/dot-danh-gia/moi", pages.next_year, methods=["POST"]),
               Mount("/static", StaticFiles(packages=[("workbook_tools.app", "static")]), name="static")]
     app = Starlette(routes=routes, exception_handlers={404: pages.not_found, Exception: pages.failure})
     app.add_middleware(Guard, token=config.token, port=config.port)
@@ -66,9 +79,9 @@ class Pages:
         desk, wanted = self.desk, request.query_params.get("tinh-trang", "")
         rows = board_rows(desk.collection, desk.campaign) if desk.collection else []
         shown = [r for r in rows if not wanted or r.status == wanted]
-        template = "board_rows.html" if request.headers.get("hx-request") else "board.html"
+        template = "board_rows.html" if request.headers.get("hx-target") == "bang" else "board.html"
         return self.page(template, rows=shown, wanted=wanted, counts=_counts(rows), collection=desk.collection,
-                         inbox=desk.inbox)
+                         inbox=desk.inbox_label)
 
     async def unit(self, request: Request) -> Response:
         """One unit: files, problems, the message to send."""
@@ -97,8 +110,11 @@ class Pages:
 
     async def results(self, request: Request) -> Response:
         """The outputs to download, and issuing the forms."""
-        present = [name for name in DOWNLOADS if (self.desk.out / name).is_file()]
-        return self.page("results.html", present=present, issued=self.desk.issued_zip() is not None)
+        desk = self.desk
+        present = [name for name in DOWNLOADS if (desk.out / name).is_file()]
+        return self.page("results.html", present=present, issued=desk.issued_zip() is not None,
+                         report=desk.report_path.is_file(), review=desk.review_path.is_file(),
+                         applied=desk.review.name if desk.review else "")
 
     async def download(self, request: Request) -> Response:
         """One output file (only the known names, only from the results folder)."""
@@ -122,6 +138,85 @@ class Pages:
             return self.page("missing.html", what="biểu mẫu đã phát hành")
         name = f"{self.desk.campaign.id}-bieu-mau.zip"
         return Response(data, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def report(self, request: Request) -> Response:
+        """Draft the district's report from the last results."""
+        return self._done(lambda: self.desk.report(), "Đã soạn dự thảo báo cáo.", "/bao-cao.docx")
+
+    async def report_file(self, request: Request) -> Response:
+        """The draft report, once written."""
+        return self._file(self.desk.report_path)
+
+    async def review(self, request: Request) -> Response:
+        """Write the inspection team's review workbook."""
+        return self._done(lambda: self.desk.review_workbook(), "Đã tạo phiếu chấm cho Tổ kiểm tra.",
+                          "/to-kiem-tra.xlsx")
+
+    async def review_file(self, request: Request) -> Response:
+        """The review workbook, once written."""
+        return self._file(self.desk.review_path)
+
+    async def receive_review(self, request: Request) -> Response:
+        """The team's filled workbook back: kept, and the results collected with its scores."""
+        form = await request.form(max_files=1, max_part_size=MAX_UPLOAD_BYTES)
+        upload = form.get("phieu")
+        name = safe_name(getattr(upload, "filename", "") or "")
+        if name is None or not hasattr(upload, "read"):
+            return self.page("done.html", problems=(), refused="Chưa chọn tệp phiếu chấm (.xlsx).")
+        data = await upload.read()
+        return self._done(lambda: self.desk.receive_review(name, data),
+                          "Đã nhận phiếu chấm của Tổ kiểm tra; kết quả đã tổng hợp lại theo điểm Tổ kiểm tra.", "/ket-qua")
+
+    def _done(self, action, said: str, link: str) -> Response:
+        try:
+            action()
+        except WorkbookToolsError as exc:
+            return self.page("done.html", problems=exc.problems, refused="")
+        return self.page("done.html", said=said, link=link, problems=(), refused="")
+
+    def _file(self, path: Path) -> Response:
+        if not path.is_file():
+            return self.page("missing.html", what="tệp này")
+        return FileResponse(path, filename=path.name)
+
+    async def campaigns(self, request: Request) -> Response:
+        """The open campaign, the others beside it, and starting next year's."""
+        desk = self.desk
+        others = [name for name, path in sibling_campaigns(desk.campaign_path).items()
+                  if path != desk.campaign_path.resolve()]
+        year = desk.campaign.year + 1
+        return self.page("campaigns.html", others=others, year=year,
+                         folder=desk.campaign_path.resolve().parent.name,
+                         next_folder=next_folder_name(desk.campaign_path, desk.campaign.year, year),
+                         next_deadline=desk.campaign.deadline.replace(year=desk.campaign.deadline.year + 1).isoformat(),
+                         units=len(desk.campaign.units))
+
+    async def open_campaign(self, request: Request) -> Response:
+        """Switch to one of the campaigns beside this one (only those, by folder name)."""
+        form = await request.form()
+        chosen = sibling_campaigns(self.desk.campaign_path).get(str(form.get("thu-muc", "")))
+        if chosen is None:
+            return self.page("missing.html", what="đợt đánh giá này")
+        return self._switch(chosen)
+
+    async def next_year(self, request: Request) -> Response:
+        """Start next year's campaign from this one, then open it."""
+        form = await request.form()
+        try:
+            year, deadline = int(str(form.get("nam", ""))), dt.date.fromisoformat(str(form.get("han-nop", "")))
+        except ValueError:
+            return self.page("done.html", problems=(), refused="Năm hoặc hạn nộp không đúng (năm gồm 4 chữ số, hạn "
+                             "nộp là một ngày).")
+        try:
+            return self._switch(start_next_year(self.desk.campaign_path, year, deadline))
+        except WorkbookToolsError as exc:
+            return self.page("done.html", problems=exc.problems, refused="")
+
+    def _switch(self, campaign_file: Path) -> Response:
+        desk = Desk(campaign_file)
+        desk.refresh()
+        self.desk = desk
+        return Response(status_code=200, headers={"HX-Redirect": "/dot-danh-gia"})  # htmx opens the page
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
         """A page that is not there, said in Vietnamese."""
@@ -158,4 +253,24 @@ def serve(campaign: Path, port: int | None, open_browser: bool, announce) -> Non
     announce(address)
     if open_browser:
         threading.Timer(1.0, webbrowser.open, (address,)).start()
-    uvicorn.run(app, host="127.0.0.1", port=config.port, log_level="warning")
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler that
+    # was there before it: ours ends the command normally (exit 0) instead of dying by the signal.
+    previous = {number: signal.signal(number, _stopped) for number in _STOP_SIGNALS}
+    try:
+        uvicorn.run(app, host="127.0.0.1", port=config.port, log_level="warning")
+    except (_Stop, KeyboardInterrupt):
+        pass
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGBREAK") if hasattr(signal, name))
+
+
+class _Stop(Exception):
+    """The officer (or the system) asked the app to stop."""
+
+
+def _stopped(number: int, frame) -> None:
+    raise _Stop()

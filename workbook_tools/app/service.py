@@ -17,9 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbook_tools.collect.pipeline import CollectResult, collect_campaign, default_out_dir
+from workbook_tools.generate.new_campaign import new_campaign
 from workbook_tools.generate.run import GenerateResult, generate_campaign
 from workbook_tools.generate.run import default_out_dir as default_issue_dir
+from workbook_tools.problems import WorkbookToolsError
+from workbook_tools.report.document import build_report, default_report_path
 from workbook_tools.results.model import Collection
+from workbook_tools.review.workbook import ReviewResult, build_review, default_review_path
 from workbook_tools.spec.campaign import Campaign, load_campaign
 
 MAX_UPLOAD_BYTES = 60_000_000  # one dropped file (an e-mail with attachments may be large)
@@ -44,6 +48,10 @@ class Desk:
             Path("output") / self.campaign.id / "hop-thu")
         self.out = default_out_dir(self.campaign)
         self.issued = default_issue_dir(self.campaign)
+        self.report_path = default_report_path(self.campaign)
+        self.review_path = default_review_path(self.campaign)
+        self.reviews = self.review_path.parent / "da-cham"  # the team's filled workbooks, as received
+        self.review: Path | None = _latest(self.reviews)
         self.last: CollectResult | None = None
         self._lock = threading.Lock()
 
@@ -51,6 +59,16 @@ class Desk:
     def collection(self) -> Collection | None:
         """The last collection, if any."""
         return self.last.collection if self.last else None
+
+    @property
+    def inbox_label(self) -> str:
+        """Where the inbox is, said without the machine's path: from the campaign's folder (or the
+        working folder), else its name alone."""
+        inbox = self.inbox.resolve()
+        for base in (self.campaign_path.resolve().parent, Path.cwd().resolve()):
+            if inbox.is_relative_to(base):
+                return str(inbox.relative_to(base))
+        return inbox.name
 
     def days_left(self, today: dt.date | None = None) -> int:
         """Days until the deadline (negative once it has passed)."""
@@ -62,29 +80,46 @@ class Desk:
         if not self.inbox.is_dir():
             return None
         with self._lock:
-            self.last = collect_campaign(self.campaign_path, self.inbox, self.out)
+            self.last = collect_campaign(self.campaign_path, self.inbox, self.out, review=self.review)
             return self.last
 
     def receive(self, files: list[tuple[str, bytes]]) -> list[Received]:
         """Store dropped files in the inbox under names of their own (never over a file), then collect."""
         self.inbox.mkdir(parents=True, exist_ok=True)
-        received = [self._store(name, data) for name, data in files]
+        received = [_store(self.inbox, name, data) for name, data in files]
         self.refresh()
         return received
 
-    def _store(self, name: str, data: bytes) -> Received:
-        stem, dot, suffix = name.rpartition(".")
-        base, ext = (stem, f".{suffix}") if dot and stem else (name, "")
-        for number in range(1, 1000):
-            candidate = self.inbox / (name if number == 1 else f"{base} ({number}){ext}")
-            try:
-                handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
-            except FileExistsError:
-                continue
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            return Received(name, candidate.name)
-        return Received(name, "", "quá nhiều tệp trùng tên trong thư mục nhận")
+    def report(self) -> Path:
+        """Write the district's draft report from the last collection's results."""
+        return build_report(self.campaign_path, self.out, None, self.report_path).path
+
+    def review_workbook(self) -> ReviewResult:
+        """Write the inspection team's review workbook from the files that count."""
+        return build_review(self.campaign_path, self.inbox, self.review_path)
+
+    def receive_review(self, name: str, data: bytes) -> Received:
+        """Keep the team's filled workbook and collect with it. A workbook that is not a usable review
+        of this campaign is not kept: its problems are raised and the previous one stays in force."""
+        self.reviews.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(self.campaign.timezone).strftime("%Y%m%d-%H%M%S")
+        stored = _store(self.reviews, f"{stamp} {name}", data)
+        if not stored.stored_as:
+            return stored
+        previous, self.review = self.review, self.reviews / stored.stored_as
+        problems = ()
+        try:
+            read = self.refresh()
+            review = read.collection.review if read else None
+            problems = () if review is None or review.usable else tuple(p for _code, p in review.problems)
+        except WorkbookToolsError as exc:
+            problems = tuple(exc.problems)
+        if problems:
+            (self.reviews / stored.stored_as).unlink()
+            self.review = previous
+            self.refresh()
+            raise WorkbookToolsError(list(problems))
+        return stored
 
     def issue(self) -> GenerateResult:
         """Generate every unit's workbook (refused when they were issued already)."""
@@ -100,3 +135,46 @@ class Desk:
             for path in files:
                 archive.write(path, path.name)
         return buffer.getvalue()
+
+
+def sibling_campaigns(campaign_path: Path) -> dict[str, Path]:
+    """The campaigns in folders beside this campaign's folder (name of folder -> campaign file)."""
+    folder = campaign_path.resolve().parent
+    found = {path.parent.name: path for path in sorted(folder.parent.glob("*/campaign.yaml"))}
+    found.setdefault(folder.name, campaign_path.resolve())
+    return found
+
+
+def next_folder_name(campaign_path: Path, old_year: int, year: int) -> str:
+    """Next year's folder: this folder's name with the year changed (or the year added)."""
+    name = campaign_path.resolve().parent.name
+    return name.replace(str(old_year), str(year)) if str(old_year) in name else f"{name}-{year}"
+
+
+def start_next_year(campaign_path: Path, year: int, deadline: dt.date) -> Path:
+    """Next year's campaign beside this one (what 'new-campaign' does); its campaign file."""
+    old = load_campaign(campaign_path)
+    folder = campaign_path.resolve().parent.parent / next_folder_name(campaign_path, old.year, year)
+    return new_campaign(campaign_path, year, deadline, folder).folder / "campaign.yaml"
+
+
+def _store(folder: Path, name: str, data: bytes) -> Received:
+    """Write data under name in folder, or under "name (2)" ... when taken: never over a file."""
+    stem, dot, suffix = name.rpartition(".")
+    base, ext = (stem, f".{suffix}") if dot and stem else (name, "")
+    for number in range(1, 1000):
+        candidate = folder / (name if number == 1 else f"{base} ({number}){ext}")
+        try:
+            handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        return Received(name, candidate.name)
+    return Received(name, "", "quá nhiều tệp trùng tên trong thư mục nhận")
+
+
+def _latest(folder: Path) -> Path | None:
+    """The team's last received workbook (their names start with the time received)."""
+    files = sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
+    return files[-1] if files else None

@@ -16,8 +16,7 @@ import click
 from workbook_tools import __version__
 from workbook_tools.cli.text import check_table, describe_spec, submission_json, summary_lines, summary_text
 from workbook_tools.collect.pipeline import collect_campaign
-from workbook_tools.data import sample_campaign
-from workbook_tools.demo.run import run_demo
+from workbook_tools.demo.run import run_demo, sample_copy
 from workbook_tools.generate.new_campaign import new_campaign
 from workbook_tools.generate.run import generate_campaign
 from workbook_tools.outputs.messages import check_message
@@ -232,11 +231,14 @@ def _print_collected(result) -> None:
 def app(campaign: Path | None, port: int | None, no_browser: bool) -> None:
     """Mở ứng dụng trên trình duyệt: nhận tệp, bảng theo dõi, tin nhắn cho đơn vị, tải kết quả.
 
+    Không nêu CAMPAIGN thì mở bản sao đợt mẫu trong thư mục dot-mau/ của thư mục đang đứng.
+
     (Start the officer's local web app on 127.0.0.1; Ctrl-C stops it.)
     """
     from workbook_tools.app.server import serve  # the web stack, only for this command
 
-    chosen = campaign or sample_campaign()
+    # without a campaign, a copy of the sample in the working folder (never writing beside the package)
+    chosen = campaign or sample_copy(Path("dot-mau"))
     try:
         serve(chosen, port, not no_browser,
               lambda address: click.echo(f"{address}\nỨng dụng đang chạy cho đợt {chosen}. Mở địa chỉ trên bằng "

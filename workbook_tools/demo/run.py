@@ -59,7 +59,7 @@ def run_demo(out_dir: Path | str = Path("output") / "demo", campaign_path: Path 
         raise WorkbookToolsError([make_problem("FILE_NOT_FOUND", path=str(campaign_path))])
     _prepare(out)
     sample = campaign_path is None
-    campaign_path = _sample_copy(out / "dot-mau") if sample else Path(campaign_path)
+    campaign_path = sample_copy(out / "dot-mau") if sample else Path(campaign_path)
     generated = generate_campaign(campaign_path, out / "phat-hanh", force=True)  # the demo's own folder
     inbox = out / "hop-thu"
     story = build_inbox(generated, inbox)
@@ -72,7 +72,7 @@ def run_demo(out_dir: Path | str = Path("output") / "demo", campaign_path: Path 
     return DemoResult(generated, inbox, collected, tuple(story), report)
 
 
-def _sample_copy(folder: Path) -> Path:
+def sample_copy(folder: Path) -> Path:
     """The sample campaign copied into the demo's folder (made once, then reused)."""
     if not (folder / "campaign.yaml").is_file():
         shutil.rmtree(folder, ignore_errors=True)
