@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook_tools.collect.pipeline import CollectResult, collect_campaign, default_out_dir
+from workbook_tools.collect.pipeline import CollectResult, ReadMemo, collect_campaign, default_out_dir
 from workbook_tools.generate.new_campaign import new_campaign
 from workbook_tools.generate.run import GenerateResult, generate_campaign
 from workbook_tools.generate.run import default_out_dir as default_issue_dir
@@ -53,6 +53,7 @@ class Desk:
         self.reviews = self.review_path.parent / "da-cham"  # the team's filled workbooks, as received
         self.review: Path | None = _latest(self.reviews)
         self.last: CollectResult | None = None
+        self._memo: ReadMemo = {}  # the checks of files already read, by place and content
         self._lock = threading.Lock()
 
     @property
@@ -80,7 +81,8 @@ class Desk:
         if not self.inbox.is_dir():
             return None
         with self._lock:
-            self.last = collect_campaign(self.campaign_path, self.inbox, self.out, review=self.review)
+            self.last = collect_campaign(self.campaign_path, self.inbox, self.out, review=self.review,
+                                         memo=self._memo)
             return self.last
 
     def receive(self, files: list[tuple[str, bytes]]) -> list[Received]:

@@ -9,6 +9,7 @@ README (``outputs``). All outputs are staged and moved into place together at th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -53,16 +54,17 @@ def default_out_dir(campaign: Campaign) -> Path:
 
 def collect_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path | str | None = None,
                      progress: Progress | None = None, review: Path | str | None = None,
-                     previous: Path | str | None = None) -> CollectResult:
+                     previous: Path | str | None = None, memo: ReadMemo | None = None) -> CollectResult:
     """Collect an inbox (and the team's review workbook, if given); write the summary and CSVs.
 
-    With ``previous`` (last year's collect output folder) the summary compares the two years.
+    With ``previous`` (last year's collect output folder) the summary compares the two years;
+    ``memo``: see ``collect``.
     """
     campaign = load_campaign(campaign_path)
     out = Path(out_dir) if out_dir else default_out_dir(campaign)
     _apart(Path(inbox), out)
     last_year = read_results(previous) if previous else None
-    collection = collect(campaign, Path(inbox), progress, Path(review) if review else None)
+    collection = collect(campaign, Path(inbox), progress, Path(review) if review else None, memo)
     collection = replace(collection, previous=last_year)
     outputs = write_outputs(collection, out)
     return CollectResult(collection, out, tuple(outputs))
@@ -79,8 +81,11 @@ def _apart(inbox: Path, out: Path) -> None:
 
 
 def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
-            review_path: Path | None = None) -> Collection:
-    """Read and judge every file in the inbox, and the review workbook if given (no output written)."""
+            review_path: Path | None = None, memo: ReadMemo | None = None) -> Collection:
+    """Read and judge every file in the inbox, and the review workbook if given (no output written).
+
+    ``memo`` (kept by a caller that collects the same inbox again and again, like the app) holds the
+    checks of earlier runs by place and content: only new or changed files are read again."""
     if not inbox.is_dir():
         raise WorkbookToolsError([make_problem("CLI_INBOX_MISSING", path=str(inbox))])
     if review_path is not None and not review_path.is_file():
@@ -89,8 +94,7 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
     key, notes = campaign_key(Path(campaign.secret_key_file))
     found = scan_inbox(inbox, campaign.max_file_bytes)
     candidates = [f for f in found if f.kind == FileKind.CANDIDATE]
-    results = ordered_map(_check_job, (campaign, key), candidates, progress)
-    checked = {item.rel: compact_submission(campaign, result) for item, result in zip(candidates, results)}
+    checked = _check_all(campaign, key, candidates, progress, {} if memo is None else memo)
     register = load_register(campaign)
     outcomes = attribute_documents(campaign, judge_files(campaign, found, checked, register))
     review = read_review(campaign, review_path, key) if review_path else None
@@ -101,6 +105,24 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
     if review is not None:
         issues += review_issues(campaign, review, units)
     return Collection(campaign, inbox, run_at, tuple(outcomes), units, issues, review, register=register)
+
+
+ReadMemo = dict[tuple[str, str, str], Submission]  # (place in inbox, content sha256, context) -> check
+
+
+def _check_all(campaign: Campaign, key: bytes | None, candidates: list[FoundFile], progress: Progress | None,
+               memo: ReadMemo) -> dict[str, Submission]:
+    """Every candidate's check: from the memo when the same bytes were checked at the same place under
+    the same campaign and key, else read now (in parallel); the memo keeps only this inbox's checks."""
+    context = hashlib.sha256(repr(campaign).encode() + (key or b"")).hexdigest()
+    keys = {item.rel: (item.rel, item.sha256, context) for item in candidates}
+    fresh = [item for item in candidates if not item.sha256 or keys[item.rel] not in memo]
+    for item, result in zip(fresh, ordered_map(_check_job, (campaign, key), fresh, progress)):
+        memo[keys[item.rel]] = compact_submission(campaign, result)
+    checked = {item.rel: memo[keys[item.rel]] for item in candidates}
+    for stale in set(memo) - {keys[item.rel] for item in candidates if item.sha256}:
+        del memo[stale]  # gone, changed, or unreadable (no digest: never remembered)
+    return checked
 
 
 def compact_submission(campaign: Campaign, submission: Submission) -> Submission:
