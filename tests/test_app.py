@@ -109,6 +109,11 @@ def test_issue_forms_and_download_them(client):
     assert archive.status_code == 200 and archive.headers["content-type"] == "application/zip"
     again = post(client, "/phat-hanh")
     assert "đã có biểu mẫu phát hành" in again.text
+    one = client.get("/phat-hanh/03550")
+    assert one.status_code == 200 and one.content[:2] == b"PK"
+    assert "03550_" in one.headers["content-disposition"]
+    assert "Không tìm thấy" in client.get("/phat-hanh/XX99").text
+    assert "Không tìm thấy" in client.get("/phat-hanh/..%2Fmanifest").text
 
 
 def test_errors_show_no_traceback_and_no_path(app_dir, monkeypatch):

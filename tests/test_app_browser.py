@@ -101,6 +101,7 @@ def test_the_officers_day_in_a_real_browser(running_app, tmp_path):
         with_errors.first.get_by_role("link").click()
         expect(page.get_by_role("heading", name="Lỗi và cảnh báo")).to_be_visible()
         assert page.locator("tr.error").count() >= 1
+        expect(page.get_by_role("link", name="Tải biểu mẫu đã phát hành cho đơn vị")).to_be_visible()
         message = page.locator("#tin-nhan").input_value()
         assert message.startswith("Kính gửi: ") and "lỗi cần sửa" in message
         page.get_by_role("button", name="Chép tin nhắn").click()

@@ -50,7 +50,7 @@ def create_app(config: AppConfig) -> Starlette:
     routes = [Route("/", pages.board), Route("/don-vi/{code}", pages.unit),
               Route("/nhan-tep", pages.receive, methods=["POST"]), Route("/ket-qua", pages.results),
               Route("/tai-ve/{name}", pages.download), Route("/phat-hanh", pages.issue, methods=["POST"]),
-              Route("/phat-hanh.zip", pages.issued_zip),
+              Route("/phat-hanh.zip", pages.issued_zip), Route("/phat-hanh/{code}", pages.issued_file),
               Route("/bao-cao", pages.report, methods=["POST"]), Route("/bao-cao.docx", pages.report_file),
               Route("/to-kiem-tra", pages.review, methods=["POST"]), Route("/to-kiem-tra.xlsx", pages.review_file),
               Route("/to-kiem-tra/nhan", pages.receive_review, methods=["POST"]),
@@ -88,7 +88,8 @@ class Pages:
         code, desk = request.path_params["code"], self.desk
         if desk.collection is None or code not in desk.campaign.units_by_code:
             return self.page("missing.html", what="đơn vị này")
-        return self.page("unit.html", unit=unit_view(desk.collection, code))
+        return self.page("unit.html", unit=unit_view(desk.collection, code),
+                         issued=desk.issued_file(code) is not None)
 
     async def receive(self, request: Request) -> Response:
         """Dropped files into the inbox (names made safe, sizes capped), then a collection."""
@@ -130,6 +131,11 @@ class Pages:
         except WorkbookToolsError as exc:
             return self.page("issued.html", result=None, problems=exc.problems)
         return self.page("issued.html", result=result, problems=())
+
+    async def issued_file(self, request: Request) -> Response:
+        """One unit's issued workbook."""
+        path = self.desk.issued_file(request.path_params["code"])
+        return self._file(path) if path else self.page("missing.html", what="biểu mẫu của đơn vị này")
 
     async def issued_zip(self, request: Request) -> Response:
         """Every issued workbook as one zip."""

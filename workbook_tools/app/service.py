@@ -8,6 +8,7 @@ own before any collection starts).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import os
@@ -126,6 +127,16 @@ class Desk:
     def issue(self) -> GenerateResult:
         """Generate every unit's workbook (refused when they were issued already)."""
         return generate_campaign(self.campaign_path, self.issued)
+
+    def issued_file(self, code: str) -> Path | None:
+        """One unit's issued workbook, found through the manifest (None before generation)."""
+        manifest = self.issued / "manifest.csv"
+        if not manifest.is_file():
+            return None
+        with manifest.open(encoding="utf-8-sig", newline="") as stream:
+            names = [row.get("file", "") for row in csv.DictReader(stream) if row.get("unit_code") == code]
+        path = self.issued / Path(names[0]).name if names else None
+        return path if path is not None and path.is_file() else None
 
     def issued_zip(self) -> bytes | None:
         """Every issued workbook and the manifest as one zip, or None before generation."""
