@@ -7,6 +7,7 @@ import signal
 import socket
 import threading
 import webbrowser
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,7 @@ class Pages:
         rows = board_rows(desk.collection, desk.campaign) if desk.collection else []
         shown = [r for r in rows if not wanted or r.status == wanted]
         template = "board_rows.html" if request.headers.get("hx-target") == "bang" else "board.html"
-        return self.page(template, rows=shown, wanted=wanted, counts=_counts(rows), collection=desk.collection,
+        return self.page(template, rows=shown, wanted=wanted, counts=Counter(r.status for r in rows), collection=desk.collection,
                          inbox=desk.inbox_label)
 
     async def unit(self, request: Request) -> Response:
@@ -96,16 +97,7 @@ class Pages:
         if int(request.headers.get("content-length") or 0) > 4 * MAX_UPLOAD_BYTES:
             return self.page("received.html", received=[], refused="Tổng dung lượng quá lớn: thả ít tệp hơn mỗi lần.")
         form = await request.form(max_files=200, max_part_size=MAX_UPLOAD_BYTES)
-        files, refused = [], []
-        for upload in form.getlist("tep"):
-            name = safe_name(getattr(upload, "filename", "") or "")
-            data = await upload.read() if hasattr(upload, "read") else b""
-            if name is None:
-                refused.append(f"'{getattr(upload, 'filename', '')}': tên tệp không dùng được")
-            elif len(data) > MAX_UPLOAD_BYTES:
-                refused.append(f"'{name}': tệp quá lớn")
-            else:
-                files.append((name, data))
+        files, refused = await _uploads(form.getlist("tep"))
         received = self.desk.receive(files) if files else []
         return self.page("received.html", received=received, refused="; ".join(refused))
 
@@ -113,16 +105,14 @@ class Pages:
         """The outputs to download, and issuing the forms."""
         desk = self.desk
         present = [name for name in DOWNLOADS if (desk.out / name).is_file()]
-        return self.page("results.html", present=present, issued=desk.issued_zip() is not None,
+        return self.page("results.html", present=present, issued=bool(desk.issued_files()),
                          report=desk.report_path.is_file(), review=desk.review_path.is_file(),
                          applied=desk.review.name if desk.review else "")
 
     async def download(self, request: Request) -> Response:
         """One output file (only the known names, only from the results folder)."""
         name = request.path_params["name"]
-        if name not in DOWNLOADS or not (self.desk.out / name).is_file():
-            return self.page("missing.html", what="tệp này")
-        return FileResponse(self.desk.out / name, filename=name)
+        return self._file(self.desk.out / name) if name in DOWNLOADS else self.page("missing.html", what="tệp này")
 
     async def issue(self, request: Request) -> Response:
         """Generate the units' workbooks."""
@@ -165,11 +155,10 @@ class Pages:
     async def receive_review(self, request: Request) -> Response:
         """The team's filled workbook back: kept, and the results collected with its scores."""
         form = await request.form(max_files=1, max_part_size=MAX_UPLOAD_BYTES)
-        upload = form.get("phieu")
-        name = safe_name(getattr(upload, "filename", "") or "")
-        if name is None or not hasattr(upload, "read"):
+        files, _refused = await _uploads(form.getlist("phieu"))
+        if not files:
             return self.page("done.html", problems=(), refused="Chưa chọn tệp phiếu chấm (.xlsx).")
-        data = await upload.read()
+        name, data = files[0]
         return self._done(lambda: self.desk.receive_review(name, data),
                           "Đã nhận phiếu chấm của Tổ kiểm tra; kết quả đã tổng hợp lại theo điểm Tổ kiểm tra.", "/ket-qua")
 
@@ -235,11 +224,19 @@ class Pages:
         return self.page("error.html")
 
 
-def _counts(rows) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.status] = counts.get(row.status, 0) + 1
-    return counts
+async def _uploads(uploads: list) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """The uploaded files that may be kept (safe name, size within the cap), and why the others may not."""
+    files, refused = [], []
+    for upload in uploads:
+        name = safe_name(getattr(upload, "filename", "") or "")
+        data = await upload.read() if hasattr(upload, "read") else b""
+        if name is None:
+            refused.append(f"'{getattr(upload, 'filename', '')}': tên tệp không dùng được")
+        elif len(data) > MAX_UPLOAD_BYTES:
+            refused.append(f"'{name}': tệp quá lớn")
+        else:
+            files.append((name, data))
+    return files, refused
 
 
 def free_port() -> int:

@@ -138,11 +138,16 @@ class Desk:
         path = self.issued / Path(names[0]).name if names else None
         return path if path is not None and path.is_file() else None
 
+    def issued_files(self) -> list[Path]:
+        """The issued workbooks (none before generation)."""
+        return sorted(self.issued.glob("*.xlsx"))
+
     def issued_zip(self) -> bytes | None:
         """Every issued workbook and the manifest as one zip, or None before generation."""
-        files = sorted(self.issued.glob("*.xlsx")) + sorted(self.issued.glob("manifest.csv"))
+        files = self.issued_files()
         if not files:
             return None
+        files += sorted(self.issued.glob("manifest.csv"))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in files:

@@ -60,7 +60,7 @@ def board_rows(collection: Collection, campaign: Campaign) -> list[BoardRow]:
     for outcome in collection.units:
         unit = outcome.unit
         results = tuple(_result(outcome.form(spec.id)) for spec in campaign.scored_forms)
-        contact = " · ".join(part for part in (unit.contact, unit.phone, unit.email) if part)
+        contact = _contact(unit)
         errors = len(collection.errors_by_unit.get(unit.code, []))
         rows.append(BoardRow(unit.code, unit.name, campaign.group(unit.group).label, STATUS_KEY[outcome.status],
                              STATUS_TEXT[outcome.status], results, bool(outcome.late), contact, errors))
@@ -82,6 +82,11 @@ def unit_view(collection: Collection, code: str) -> UnitView:
     problems = tuple(row.problem for row in collection.issues if row.unit_code == code)
     problems = tuple(sorted(problems, key=lambda p: p.severity != Severity.ERROR))
     remind = any(u.unit.code == code for u in units_to_remind(collection))
-    contact = " · ".join(part for part in (unit.contact, unit.phone, unit.email) if part)
+    contact = _contact(unit)
     return UnitView(code, unit.name, STATUS_TEXT[outcome.status], contact, files, problems,
                     collection_message(collection, outcome) if remind else "")
+
+
+def _contact(unit) -> str:
+    """The roster's contact person, phone and e-mail in one line."""
+    return " · ".join(part for part in (unit.contact, unit.phone, unit.email) if part)
