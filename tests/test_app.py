@@ -153,6 +153,9 @@ def test_report_and_the_inspection_teams_round(client, generated, app_dir):
 
     signed_in(client)
     assert "disabled" in client.get("/ket-qua").text  # nothing to report before any file
+    early = post(client, "/to-kiem-tra/nhan", files={"phieu": ("phieu.xlsx", b"PK\x03\x04")})
+    assert "Chưa có kết quả tổng hợp nào" in early.text  # a review before any collection is not kept
+    assert not (app_dir.parent / "output").exists() or not any((app_dir.parent / "output").rglob("da-cham/*"))
     post(client, "/nhan-tep", files=[("tep", ("03550.xlsx", workbook(generated, "03550", 1))),
                                      ("tep", ("CQ02.xlsx", workbook(generated, "CQ02", 2)))])
     drafted = post(client, "/bao-cao")
@@ -196,3 +199,23 @@ def test_next_years_campaign_from_the_app_then_open_either(client, app_dir):
     back = post(client, "/dot-danh-gia/mo", data={"thu-muc": "dot"})
     assert back.headers["hx-redirect"] == "/dot-danh-gia"
     assert "trước ngày 09/11/2023" in client.get("/dot-danh-gia").text
+
+
+def test_open_a_campaign_anywhere_by_its_path(client, app_dir, tmp_path):
+    signed_in(client)
+    elsewhere = campaign_copy(tmp_path / "o-dia-khac" / "dot-2022", lambda text: text.replace("year: 2023", "year: 2022")
+                               .replace("id: phong-tho-2023", "id: phong-tho-2022"))
+    quoted = post(client, "/dot-danh-gia/mo", data={"duong-dan": f' "{elsewhere / "campaign.yaml"}" '})
+    assert quoted.headers.get("hx-redirect") == "/dot-danh-gia", quoted.text
+    assert quoted.headers["hx-redirect"] == "/dot-danh-gia"  # Windows' "Copy as path" quotes are fine
+    assert "Năm</th><td>2022" in client.get("/dot-danh-gia").text
+    by_folder = post(client, "/dot-danh-gia/mo", data={"duong-dan": str(app_dir)})
+    assert by_folder.headers["hx-redirect"] == "/dot-danh-gia"
+    assert "Năm</th><td>2023" in client.get("/dot-danh-gia").text
+    for wrong in (str(tmp_path / "khong-co"), str(tmp_path)):
+        refused = post(client, "/dot-danh-gia/mo", data={"duong-dan": wrong})
+        assert "Không tìm thấy tệp campaign.yaml" in refused.text and "hx-redirect" not in refused.headers
+    (tmp_path / "hong.yaml").write_text("id: [", encoding="utf-8")
+    broken = post(client, "/dot-danh-gia/mo", data={"duong-dan": str(tmp_path / "hong.yaml")})
+    assert "class=\"bad\"" in broken.text and "Traceback" not in broken.text
+    assert "Năm</th><td>2023" in client.get("/dot-danh-gia").text  # the open campaign stays open

@@ -22,6 +22,7 @@ from workbook_tools.app.security import Guard, csrf_token, new_token, safe_name
 from workbook_tools.app.service import (
     MAX_UPLOAD_BYTES,
     Desk,
+    campaign_file,
     next_folder_name,
     sibling_campaigns,
     start_next_year,
@@ -158,6 +159,9 @@ class Pages:
         files, _refused = await _uploads(form.getlist("phieu"))
         if not files:
             return self.page("done.html", problems=(), refused="Chưa chọn tệp phiếu chấm (.xlsx).")
+        if self.desk.collection is None:
+            return self.page("done.html", problems=(), refused="Chưa có kết quả tổng hợp nào: hãy nhận tệp của các "
+                             "đơn vị trước, rồi mới nhận phiếu chấm của Tổ kiểm tra.")
         name, data = files[0]
         return self._done(lambda: self.desk.receive_review(name, data),
                           "Đã nhận phiếu chấm của Tổ kiểm tra; kết quả đã tổng hợp lại theo điểm Tổ kiểm tra.", "/ket-qua")
@@ -187,12 +191,18 @@ class Pages:
                          units=len(desk.campaign.units))
 
     async def open_campaign(self, request: Request) -> Response:
-        """Switch to one of the campaigns beside this one (only those, by folder name)."""
+        """Switch to a campaign beside this one (by folder name) or anywhere (by the path typed)."""
         form = await request.form()
-        chosen = sibling_campaigns(self.desk.campaign_path).get(str(form.get("thu-muc", "")))
+        typed = str(form.get("duong-dan", "")).strip()
+        chosen = campaign_file(typed) if typed else sibling_campaigns(self.desk.campaign_path).get(
+            str(form.get("thu-muc", "")))
         if chosen is None:
-            return self.page("missing.html", what="đợt đánh giá này")
-        return self._switch(chosen)
+            return self.page("done.html", problems=(), refused="Không tìm thấy tệp campaign.yaml của đợt đánh giá "
+                             "ở đường dẫn này: hãy chép lại đường dẫn của tệp (hoặc thư mục chứa nó).")
+        try:
+            return self._switch(chosen)
+        except WorkbookToolsError as exc:
+            return self.page("done.html", problems=exc.problems, refused="")
 
     async def next_year(self, request: Request) -> Response:
         """Start next year's campaign from this one, then open it."""

@@ -163,6 +163,14 @@ def sibling_campaigns(campaign_path: Path) -> dict[str, Path]:
     return found
 
 
+def campaign_file(typed: str) -> Path | None:
+    """The campaign file the officer pointed at (the file, or the folder holding campaign.yaml;
+    quotes from Windows' "Copy as path" removed), or None when there is none."""
+    path = Path(typed.strip().strip('"').strip())
+    path = path / "campaign.yaml" if path.is_dir() else path
+    return path.resolve() if path.is_file() and path.suffix.lower() in (".yaml", ".yml") else None
+
+
 def next_folder_name(campaign_path: Path, old_year: int, year: int) -> str:
     """Next year's folder: this folder's name with the year changed (or the year added)."""
     name = campaign_path.resolve().parent.name
