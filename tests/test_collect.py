@@ -259,9 +259,8 @@ def test_summary_workbook(collected, campaign, inbox):
     header = next(c.row for row in overview.iter_rows() for c in row if c.value == "STT")
     merged = {str(r) for r in overview.merged_cells.ranges}
     top = {c.value: c.column_letter for c in overview[header] if c.value}
-    assert list(top) == ["STT", "Mã", "Đơn vị", "Tình trạng", "QCDC", "DVCQ", "Nộp muộn", "Tệp được dùng",
-                         "Cần sửa"]
-    for label in ("STT", "Mã", "Đơn vị", "Tình trạng", "Nộp muộn", "Tệp được dùng", "Cần sửa"):
+    assert list(top) == ["STT", "Mã", "Đơn vị", "Tình trạng", "QCDC", "DVCQ", "Nộp muộn", "Cần sửa"]
+    for label in ("STT", "Mã", "Đơn vị", "Tình trạng", "Nộp muộn", "Cần sửa"):
         assert f"{top[label]}{header}:{top[label]}{header + 1}" in merged
     assert any(r.startswith(f"{top['QCDC']}{header}:") and r.endswith(str(header)) for r in merged)
     assert overview.cell(header + 1, overview[f"{top['QCDC']}1"].column).value == "Tổng điểm"
@@ -275,7 +274,8 @@ def test_summary_workbook(collected, campaign, inbox):
     cells = [c for row in book["Tệp đã nhận"].iter_rows() for c in row if c.value == "=HYPERLINK(1).xlsx"]
     assert cells and all(c.data_type == "s" for c in cells)  # text, never a formula
     files = [[c.value for c in row] for row in book["Tệp đã nhận"].iter_rows()]
-    header = files.index(["STT", "Kết quả", "Mã đơn vị", "Tệp", "Lý do", "SHA-256"])
+    header = files.index(["STT", "Kết quả", "Mã đơn vị", "Tệp", "Lý do", "SHA-256 (đầu mã)"])
+    assert all(len(row[5]) == 12 for row in files[header + 1:])  # shortened on paper, whole in the CSVs
     assert len(files) - header - 1 == len(scan_inbox(inbox))  # one row per file found
     assert book["Tệp đã nhận"].auto_filter.ref == f"A{header + 1}:F{len(files)}"
     detail = book["Chi tiết QCDC"]

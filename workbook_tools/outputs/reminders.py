@@ -6,7 +6,8 @@ from pathlib import Path
 
 from workbook_tools.outputs.messages import collection_message, message_name, units_to_remind
 from workbook_tools.outputs.summary.base import STATUS_TEXT
-from workbook_tools.paper.page import page_footer, print_setup, text_height
+from workbook_tools.paper.measure import row_height
+from workbook_tools.paper.page import page_footer, print_setup
 from workbook_tools.paper.styles import WORKBOOK_OPTIONS, make_styles
 from workbook_tools.paper.xlsx_compat import TextWorkbook
 from workbook_tools.results.model import Collection
@@ -22,6 +23,7 @@ def write_reminders(collection: Collection, path: Path) -> None:
     st = make_styles(wb)
     ws = wb.add_worksheet("Nhắc việc")
     last = len(COLUMNS) - 1
+    ws.set_row(0, 21)
     ws.merge_range(0, 0, 0, last, "DANH SÁCH ĐƠN VỊ CẦN LIÊN HỆ", st.title)
     ws.merge_range(1, 0, 1, last, f"{collection.campaign.name} - lập lúc "
                    f"{collection.run_at:%d/%m/%Y %H:%M}", st.subtitle)
@@ -38,7 +40,7 @@ def write_reminders(collection: Collection, path: Path) -> None:
                  unit.email, text.strip(), message_name(unit), "")
         for col, value in enumerate(cells):
             ws.write_string(row, col, value, st.criterion if col in (2, 7, 8) else st.criterion_stt)
-        ws.set_row(row, max(text_height(text.strip(), COLUMNS[7][1], 12), text_height(unit.name, 24, 12)))
+        ws.set_row(row, row_height([(value, COLUMNS[col][1]) for col, value in enumerate(cells)], minimum=15.75))
     if not units:
         ws.merge_range(header + 1, 0, header + 1, last, "Không có đơn vị nào cần liên hệ.", st.para)
     ws.autofilter(header, 0, header + max(len(units), 1), last)

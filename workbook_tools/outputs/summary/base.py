@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook_tools.paper.page import TABLE_MARGINS, page_footer, print_setup, text_height
+from workbook_tools.paper import measure
+from workbook_tools.paper.page import TABLE_MARGINS, page_footer, print_setup
 from workbook_tools.paper.styles import FONT, HEADER_FILL, SECTION_FILL
 from workbook_tools.paper.xlsx_compat import TextWorkbook
 from workbook_tools.results.contracts import Status, Verdict
@@ -28,7 +30,8 @@ BAND_COLOURS = ("#C00000", "#ED7D31", "#7F7F7F", "#548235")
 # Beyond this many units a units-across matrix is neither printable nor readable (and costs most
 # of the writing time): the detail sheets then keep the district statistics and point to the CSVs.
 MATRIX_MAX_UNITS = 400
-PATH_BREAK = re.compile(r"/(?!\d)")  # a path may wrap after a '/', a date (06/11/2023) does not
+SIZE, FILE_SIZE, NOTE_SIZE, TITLE_SIZE = 11, 9, 10, 14  # font sizes (points): text, file names, notes, titles
+UNIT = SIZE / 2  # points in a column width unit: a digit of the default font (LibreOffice does not round it)
 REVIEW_RULE_TEXT = {ReviewRule.SELF_IF_BLANK: "dòng Tổ KT không chấm giữ điểm tự chấm",
                     ReviewRule.TEAM_REQUIRED: "Tổ KT phải chấm đủ mọi dòng mới xếp hạng"}
 
@@ -52,16 +55,17 @@ class Formats:
     section: object
     section_number: object
     bad: object
+    file: object
 
 
 def make_formats(wb: TextWorkbook) -> Formats:
     """Create the summary's formats on its workbook."""
     cell = {"border": 1, "valign": "vcenter"}
     return Formats(
-        title=wb.add_format({"bold": True, "font_size": 14, "align": "center"}),
+        title=wb.add_format({"bold": True, "font_size": TITLE_SIZE, "align": "center"}),
         heading=wb.add_format({"bold": True, "font_size": 13}),
         subtitle=wb.add_format({"italic": True, "align": "center"}),
-        note=wb.add_format({"italic": True, "font_size": 10, "text_wrap": True, "valign": "top"}),
+        note=wb.add_format({"italic": True, "font_size": NOTE_SIZE, "text_wrap": True, "valign": "top"}),
         header=wb.add_format({**cell, "bold": True, "text_wrap": True, "align": "center",
                               "bg_color": HEADER_FILL}),
         header_rotated=wb.add_format({**cell, "bold": True, "rotation": 90, "align": "center",
@@ -75,15 +79,72 @@ def make_formats(wb: TextWorkbook) -> Formats:
         section=wb.add_format({**cell, "bold": True, "text_wrap": True, "bg_color": SECTION_FILL}),
         section_number=wb.add_format({**cell, "bold": True, "align": "center", "bg_color": SECTION_FILL}),
         bad=wb.add_format({**cell, "font_color": "#C00000", "text_wrap": True}),
+        file=wb.add_format({**cell, "text_wrap": True, "font_size": FILE_SIZE}),
     )
 
 
+def column_room(width: float) -> float:
+    """Points for text in a column (or merged columns) ``width`` units wide."""
+    return measure.column_points(width, UNIT)
+
+
+def units_for(text: str, size: float = SIZE, bold: bool = False) -> float:
+    """The column width (units) that shows text on one line."""
+    return measure.units_for(text, size, bold, unit=UNIT)
+
+
+def row_height(cells: list[tuple[str, float]], size: float = SIZE, bold: bool = False, minimum: float = 15.0) -> float:
+    """Height (points) of a row whose cells hold these (text, column width units), wrapped."""
+    return measure.row_height(cells, size, bold, minimum, unit=UNIT)
+
+
 def fit_row(ws: Worksheet, row: int, cells: list[tuple[str, float]], minimum: float = 15.0,
-            bold: bool = False) -> None:
-    """Set a row tall enough for its wrapped texts (xlsxwriter cannot autofit rows)."""
-    height = max([minimum] + [text_height(PATH_BREAK.sub("/\n", text), width * 0.9, 12, bold=bold)
-                              for text, width in cells if text])
-    ws.set_row(row, height)
+            bold: bool = False, size: float = SIZE) -> None:
+    """Set a row as tall as its wrapped texts need, measured in the font (no spreadsheet autofits a
+    row it did not write itself)."""
+    ws.set_row(row, row_height(cells, size, bold, minimum))
+
+
+def fit_file_row(ws: Worksheet, row: int, cells: list[tuple[str, float]], files: list[tuple[str, float]],
+                 minimum: float = 15.0) -> None:
+    """fit_row for a row that also holds file names (in the smaller file font)."""
+    ws.set_row(row, max(row_height(cells, SIZE, False, minimum), row_height(files, FILE_SIZE)))
+
+
+def file_text(rel: str) -> str:
+    """A file's place in the inbox as printed: a line may break after '/' and after the '::' that
+    separates an archive or e-mail from the file inside it (the CSVs keep the exact name)."""
+    return rel.replace("::", ":: ")
+
+
+def write_header(ws: Worksheet, fm: Formats, row: int, labels: tuple[str, ...], widths: tuple[float, ...]) -> None:
+    """A table's header row, as tall as its longest label needs."""
+    fit_row(ws, row, list(zip(labels, widths)), bold=True)
+    for col, label in enumerate(labels):
+        ws.write_string(row, col, label, fm.header)
+
+
+def write_note(ws: Worksheet, fm: Formats, row: int, last_col: int, text: str, width: float) -> None:
+    """A note (italic, 10 pt) merged across the table, ``width`` units wide, as tall as it needs."""
+    lines = measure.wrapped_lines(text, width, NOTE_SIZE, italic=True, unit=UNIT)
+    ws.set_row(row, max(15.0, measure.lines_height(lines, NOTE_SIZE)))
+    ws.merge_range(row, 0, row, last_col, text, fm.note)
+
+
+def shown_folder(folder: Path) -> str:
+    """A folder as printed: from the working folder when it is inside it, else its name alone
+    (never a path of this machine)."""
+    try:
+        return str(folder.resolve().relative_to(Path.cwd().resolve())) if folder.is_absolute() else str(folder)
+    except ValueError:
+        return folder.name
+
+
+def file_width(rels: list[str], minimum: float, maximum: float = 60.0) -> float:
+    """Width (units) of a column of file names: the longest unbreakable part fits, within limits."""
+    parts = [part for rel in rels for part in re.split(r"(?<=/)|\s+", file_text(rel)) if part]
+    needed = max([measure.units_for(part, FILE_SIZE, unit=UNIT) for part in parts] or [0.0])
+    return round(min(maximum, max(minimum, needed + 0.5)), 1)
 
 
 def page_setup(ws: Worksheet, header_row: int, last_col: int, last_row: int) -> None:
@@ -95,6 +156,7 @@ def page_setup(ws: Worksheet, header_row: int, last_col: int, last_row: int) -> 
 def title_block(ws: Worksheet, fm: Formats, collection: Collection, title: str, last_col: int) -> int:
     """Title block; returns the next free row."""
     campaign = collection.campaign
+    ws.set_row(0, TITLE_SIZE * 1.5)
     ws.merge_range(0, 0, 0, last_col, title, fm.title)
     ws.merge_range(1, 0, 1, last_col, campaign.name, fm.subtitle)
     ws.merge_range(2, 0, 2, last_col,

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook_tools.outputs.summary.base import Formats, fit_row, page_setup, title_block
+from workbook_tools.outputs.summary import base
+from workbook_tools.outputs.summary.base import (
+    Formats,
+    file_text,
+    file_width,
+    fit_file_row,
+    page_setup,
+    title_block,
+    write_header,
+    write_note,
+)
 from workbook_tools.problems import Severity
 from workbook_tools.results.model import Collection
 
@@ -15,14 +25,14 @@ def write_issues(ws: Worksheet, fm: Formats, collection: Collection) -> None:
     last_col = 10
     row = title_block(ws, fm, collection, "CÁC LỖI VÀ CẢNH BÁO CẦN XỬ LÝ", last_col)
     errors = sum(r.problem.severity == Severity.ERROR for r in collection.issues)
-    ws.merge_range(row, 0, row, last_col,
-                   f"{errors} lỗi (phải sửa trước khi xếp hạng) và {len(collection.issues) - errors} cảnh báo "
-                   "(nên kiểm tra). Lọc theo cột 'Mức' hoặc 'Đơn vị'.", fm.note)
+    widths = _widths(collection)
+    write_note(ws, fm, row, last_col, f"{errors} lỗi (phải sửa trước khi xếp hạng) và "
+               f"{len(collection.issues) - errors} cảnh báo (nên kiểm tra). Lọc theo cột 'Mức' hoặc 'Đơn vị'.",
+               sum(widths))
     header = row + 2
     labels = ("STT", "Mức", "Mã lỗi", "Mã đơn vị", "Đơn vị", "Tệp", "Trang", "Ô", "Giá trị",
               "Nội dung", "Cách sửa")
-    for col, label in enumerate(labels):
-        ws.write_string(header, col, label, fm.header)
+    write_header(ws, fm, header, labels, widths)
     row = header + 1
     for number, item in enumerate(collection.issues, start=1):
         p = item.problem
@@ -32,13 +42,22 @@ def write_issues(ws: Worksheet, fm: Formats, collection: Collection) -> None:
         ws.write_string(row, 2, p.code, fm.text)
         ws.write_string(row, 3, item.unit_code, fm.center)
         ws.write_string(row, 4, names.get(item.unit_code, ""), fm.wrap)
-        for col, text in ((5, p.file), (6, p.sheet), (7, p.cell), (8, p.value), (9, p.message), (10, p.fix)):
+        ws.write_string(row, 5, file_text(p.file), fm.file)
+        for col, text in ((6, p.sheet), (7, p.cell), (8, p.value), (9, p.message), (10, p.fix)):
             ws.write_string(row, col, text, fm.wrap if col != 7 else fm.center)
-        fit_row(ws, row, [(p.file, 24), (p.message, 50), (p.fix, 40), (p.value, 10),
-                       (names.get(item.unit_code, ""), 18)])
+        fit_file_row(ws, row, [(p.message, widths[9]), (p.fix, widths[10]), (p.value, widths[8]),
+                               (p.sheet, widths[6]), (names.get(item.unit_code, ""), widths[4])],
+                     [(file_text(p.file), widths[5])])
         row += 1
     ws.autofilter(header, 0, max(row - 1, header), last_col)
-    for col, width in enumerate((5, 9, 23, 9, 18, 24, 10, 6, 10, 50, 40)):
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.freeze_panes(header + 1, 0)
     page_setup(ws, header, last_col, row - 1)
+
+
+def _widths(collection: Collection) -> tuple[float, ...]:
+    """Column widths: the problem code and the file names as wide as the longest of them."""
+    code = max([base.units_for(r.problem.code) for r in collection.issues] or [12.0])
+    files = file_width([r.problem.file for r in collection.issues], 18)
+    return (5, 9, round(max(12.0, code), 1), 9, 18, files, 10, 6, 10, 50, 40)

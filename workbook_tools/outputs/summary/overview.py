@@ -50,7 +50,7 @@ def write_overview(ws: Worksheet, fm: Formats, collection: Collection, scored: l
     campaign = collection.campaign
     columns = _form_columns(collection)
     per_form = len(columns)
-    last_col = 3 + per_form * len(scored) + 3
+    last_col = 3 + per_form * len(scored) + 2
     row = title_block(ws, fm, collection, "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ, XẾP LOẠI", last_col)
     for spec in scored:
         ws.merge_range(row, 0, row, last_col, f"Thang xếp loại {spec.short_name}: {spec.bands.describe()}.",
@@ -59,6 +59,9 @@ def write_overview(ws: Worksheet, fm: Formats, collection: Collection, scored: l
     if collection.review is not None:
         ws.merge_range(row, 0, row, last_col, review_note(collection), fm.note)
         row += 1
+    ws.merge_range(row, 0, row, last_col, "Tệp được dùng của mỗi đơn vị, giờ nhận và tài liệu gửi kèm: xem trang "
+                   "'Tình hình nộp'.", fm.note)
+    row += 1
     row += 1
     header = row
     _overview_header(ws, fm, header, scored, columns)
@@ -91,7 +94,7 @@ def _overview_header(ws: Worksheet, fm: Formats, header: int, scored: list[Crite
     for spec in scored:
         ws.merge_range(header, col, header, col + len(columns) - 1, spec.short_name, fm.header)
         col += len(columns)
-    down += [(col + offset, label) for offset, label in enumerate(("Nộp muộn", "Tệp được dùng", "Cần sửa"))]
+    down += [(col + offset, label) for offset, label in enumerate(("Nộp muộn", "Cần sửa"))]
     for col, label in down:
         ws.write_string(header, col, label, fm.header)
     ws.set_row(header + 1, 45)
@@ -105,7 +108,7 @@ def _overview_header(ws: Worksheet, fm: Formats, header: int, scored: list[Crite
 
 
 def _overview_widths(collection: Collection, scored: list[CriteriaSpec]) -> list[float]:
-    return [5, 8, 22, 9] + [w for _, w in _form_columns(collection)] * len(scored) + [9, 32, 44]
+    return [5, 8, 22, 9] + [w for _, w in _form_columns(collection)] * len(scored) + [9, 48]
 
 
 def _overview_row(ws, fm, row, number, outcome: UnitOutcome, collection, scored) -> None:
@@ -139,12 +142,11 @@ def _overview_row(ws, fm, row, number, outcome: UnitOutcome, collection, scored)
         col += len(values)
     late = "" if outcome.late is None else ("Muộn" if outcome.late else "Đúng hạn")
     ws.write_string(row, col, late, fm.bad if outcome.late else fm.center)
-    file, needs = outcome.file.found.rel if outcome.file else "", _needs(outcome, collection)
-    ws.write_string(row, col + 1, file, fm.wrap)
-    ws.write_string(row, col + 2, needs, fm.bad)
+    needs = _needs(outcome, collection)
+    ws.write_string(row, col + 1, needs, fm.bad)
     widths = _overview_widths(collection, scored)
-    fit_row(ws, row, [(unit.name, widths[2]), (file, widths[-2]), (needs, widths[-1]),
-                   ("Chưa xếp loại (có lỗi)" if outcome.status != Status.VALID else "", 11)])
+    fit_row(ws, row, [(unit.name, widths[2]), (needs, widths[-1]),
+                      ("Chưa xếp loại (có lỗi)" if outcome.status != Status.VALID else "", 11)])
 
 
 def _counts(ws: Worksheet, fm: Formats, row: int, collection: Collection,
@@ -153,7 +155,11 @@ def _counts(ws: Worksheet, fm: Formats, row: int, collection: Collection,
     campaign = collection.campaign
     for spec in scored:
         labels = [b.label for b in spec.bands.items] + ["Có lỗi", "Chưa nộp", "Tổng số"]
-        ws.merge_range(row, 0, row, 2, f"Số đơn vị theo xếp loại {spec.short_name}", fm.header)
+        title = f"Số đơn vị theo xếp loại {spec.short_name}"
+        widths = _overview_widths(collection, scored)
+        fit_row(ws, row, [(title, sum(widths[:3]))] + [(label, widths[3 + offset])
+                                                       for offset, label in enumerate(labels)], bold=True)
+        ws.merge_range(row, 0, row, 2, title, fm.header)
         for offset, label in enumerate(labels):
             ws.write_string(row, 3 + offset, label, fm.header)
         row += 1
