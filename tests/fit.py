@@ -206,7 +206,7 @@ def _is_argument(formula: str, literal: str) -> bool:
 
 def format_number(value: float, number_format: str) -> str:
     """The number as a spreadsheet shows it in a format like 0, 0.0, #,##0.00, 0% or General."""
-    fmt = (number_format or "General").split(";")[0]
+    fmt = re.sub(r"\[[^\]]*\]", "", (number_format or "General").split(";")[0])  # [$-42A]: a locale
     if fmt == "General":
         text = f"{value:.10g}"
         return text

@@ -97,6 +97,10 @@ def test_drop_files_then_the_board_the_unit_and_the_downloads(client, generated,
     assert "03550 (2).xlsx" in unit.text and "Chép tin nhắn" in unit.text
     summary = client.get("/tai-ve/tong-hop.xlsx")
     assert summary.status_code == 200 and summary.content[:2] == b"PK"
+    results = client.get("/ket-qua").text
+    assert "bang-xep-loai-qcdc-hd22.docx" in results  # each form's ranking table, ready to sign
+    ranking = client.get("/tai-ve/bang-xep-loai-qcdc-hd22.docx")
+    assert ranking.status_code == 200 and ranking.content[:2] == b"PK"
     assert "Không tìm thấy" in client.get("/tai-ve/..%2F..%2Fcampaign.yaml").text
     assert "Không tìm thấy" in client.get("/tai-ve/campaign.yaml").text
 

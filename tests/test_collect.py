@@ -138,6 +138,8 @@ def test_collect_summary_and_exit_code(collected):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "Đã nhận 7/35 đơn vị: 6 hợp lệ, 1 có lỗi, 28 chưa nộp, 1 nộp muộn." in lines
+    assert f"Bảng tổng hợp kết quả xếp loại QCDC để ký: {out / 'bang-xep-loai-qcdc-hd22.docx'}" in lines
+    assert (out / "bang-xep-loai-qcdc-hd22.docx").is_file() and (out / "bang-xep-loai-dvcq-qd248.docx").is_file()
     assert ("Tệp trong thư mục nhận: 18 (dùng 7, thay thế 2, loại 7, tài liệu kèm 1, tệp nén/thư đã mở 0, "
             "bỏ qua 1).") in lines
     assert any("00:00 ngày 09/11/2023" in line for line in lines)

@@ -381,6 +381,7 @@ def test_killed_run_leaves_complete_outputs(campaign, generated, tmp_path):
     import sys
     import time
 
+    import docx
     import openpyxl
 
     inbox, out, reference = tmp_path / "inbox", tmp_path / "out", tmp_path / "reference"
@@ -405,6 +406,8 @@ def test_killed_run_leaves_complete_outputs(campaign, generated, tmp_path):
             if name.endswith((".csv", ".txt")):
                 assert data in (old.get(name), new.get(name)), (delay, name)
                 list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+            elif name.endswith(".docx"):
+                docx.Document(io.BytesIO(data))  # a complete document (the ranking tables)
             else:
                 openpyxl.load_workbook(io.BytesIO(data))  # a complete workbook
     subprocess.run(command + ["--out", str(out)], check=True, capture_output=True)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
+from tests.papers import check_printed, pdf_pages
 from workbook_tools.cli import main
 from workbook_tools.demo.run import SAMPLE_PREVIOUS, run_demo
 from workbook_tools.report.document import build_report
@@ -27,6 +28,11 @@ def demo(tmp_path_factory):
 def read(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def dotted(number: int) -> str:
+    """A count as printed: thousands with a dot."""
+    return f"{number:,}".replace(",", ".")
 
 
 def paragraphs(path: Path) -> list[str]:
@@ -57,10 +63,10 @@ def test_every_figure_matches_the_csvs(campaign, demo):
                     line = next(p for p in text if p.startswith(indicator.label + ":"))
                     if indicator.type == "int":
                         total = sum(int(v) for v in reported.values())
-                        assert f"toàn huyện Phong Thổ {total}" in line, line
+                        assert f"toàn huyện Phong Thổ {dotted(total)}" in line, line
                         for group in campaign.groups:
                             part_sum = sum(int(v) for c, v in reported.items() if units[c]["group"] == group.id)
-                            assert f"{group.label}: {part_sum}" in line, line
+                            assert f"{group.label}: {dotted(part_sum)}" in line, line
                         assert f"theo số liệu của {len(reported)} đơn vị" in line
                     elif indicator.type == "bool":
                         yes = sum(v == "true" for v in reported.values())
@@ -89,15 +95,20 @@ def test_every_figure_matches_the_csvs(campaign, demo):
             assert f"{band.label}: {sum(r['classification'] == band.label for r in valid_rows)}" in line
 
 
-def test_placeholders_mark_what_the_officer_writes(demo):
+def test_placeholders_mark_what_the_officer_writes(campaign, demo):
     text = paragraphs(demo.report)
     assert sum(p.startswith("[CẦN VIẾT:") for p in text) >= 10
     assert "BÁO CÁO" in text
     assert any(p.startswith("Phần thứ nhất. Việc thực hiện QCDC") for p in text)
     assert any(p.startswith("Phần thứ hai. Kết quả triển khai, thực hiện công tác dân vận chính quyền") for p in text)
     rows = table_rows(demo.report)
-    assert ["UBND HUYỆN PHONG THỔ\nSố: ....../BC-UBND",
-            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nPhong Thổ, ngày ..... tháng ..... năm 2023"] in rows
+    assert ["ỦY BAN NHÂN DÂN\nHUYỆN PHONG THỔ\n\nSố: ....../BC-UBND",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+            "Phong Thổ, ngày ..... tháng ..... năm 2023"] in rows
+    signer = next(r for r in rows if r[0].startswith("Nơi nhận:"))
+    assert signer[1].startswith("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Ký, ghi rõ họ tên, đóng dấu)")
+    assert sum(p.startswith("(Kèm theo Báo cáo số ....../BC-UBND ngày ..... của UBND huyện Phong Thổ)")
+               for p in text) == len(campaign.scored_forms) + 1
 
 
 def test_missing_figure_is_a_marked_placeholder(demo, tmp_path):
@@ -148,15 +159,39 @@ def test_report_cli(demo, tmp_path):
     assert missing.exit_code == 1 and "Không tìm thấy tệp" in missing.output and "Traceback" not in missing.output
 
 
-def test_report_opens_in_libreoffice_writer(office, demo, tmp_path):
-    pdf = tmp_path / "bc.pdf"
-    office.to_pdf(demo.report, pdf)
-    from tests.office import pdf_page_count
-
-    assert pdf_page_count(pdf) >= 8
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for phrase in ("BÁO CÁO", "Phần thứ nhất", "ĐÁNH GIÁ CHUNG", "Phụ lục 1", "Kết quả đánh giá, xếp loại", "CẦN VIẾT"):
+def test_report_prints_per_decree_30(office, demo, tmp_path):
+    """Printed by LibreOffice: the header block whole, page numbers from page 2, no word cut, the
+    appendix headers repeated on every page a table runs onto, decimal commas; the demo's page count."""
+    pages = pdf_pages(office, demo.report, tmp_path)
+    check_printed(demo.report, pages, ("ỦY BAN NHÂN DÂN", "HUYỆN PHONG THỔ"), ("BÁO CÁO",))
+    assert 12 <= len(pages) <= 20, len(pages)  # README: 18 pages for the demo (11 of text, 7 of appendices)
+    text = "\n".join(pages)
+    for phrase in ("Phần thứ nhất", "ĐÁNH GIÁ CHUNG", "Phụ lục 1", "Kết quả đánh giá, xếp loại", "CẦN VIẾT"):
         assert phrase in text, phrase
+    appendix = next(i for i, page in enumerate(pages) if "Phụ lục 1" in page)
+    with_rows = [page for page in pages[appendix:] if "UBND các xã, thị trấn" in page]
+    for page in with_rows:  # a table's header row repeats on every page the table runs onto
+        assert re.search(r"STT\s+Đơn vị\s+Nhóm", page) or re.search(r"Nhóm\s+Tốt\s+Khá", page), page[:600]
+    assert sum(bool(re.search(r"STT\s+Đơn vị\s+Nhóm", page)) for page in pages) >= 4  # over 2+ pages each
+
+
+def test_ranking_tables_print_on_few_pages(office, campaign, demo, tmp_path):
+    """The ranking table of each scored form beside the summary, ready to sign: 35 units on two A4
+    pages, every unit listed (one without a result with why), the bands and the signer."""
+    for spec in campaign.scored_forms:
+        path = demo.collected.out_dir / f"bang-xep-loai-{spec.id}.docx"
+        pages = pdf_pages(office, path, tmp_path)
+        title = f"BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI {spec.short_name} NĂM 2023"
+        check_printed(path, pages, ("ỦY BAN NHÂN DÂN", "HUYỆN PHONG THỔ"), (title,))
+        assert len(pages) <= 2, len(pages)  # README: 2 pages per form for the demo's 35 units
+        text = "\n".join(pages)
+        assert "Xã Mù Sang" in text and "Chưa nộp" in text and "chờ đối chiếu văn bản gốc" in text
+        assert "PHÓ CHỦ TỊCH" in pages[-1] and "(Ký, ghi rõ họ tên, đóng dấu)" in pages[-1]
+        lines = [line for page in pages for line in page.splitlines()]
+        for number, unit in enumerate(campaign.units, start=1):  # a row per unit (a long name may wrap)
+            assert any(re.match(rf"\s*{number}\s+\S", line) for line in lines), number
+            if len(unit.name) <= 30:
+                assert any(unit.name in line for line in lines), unit.name
 
 
 def test_summary_compares_with_last_year(demo, tmp_path):

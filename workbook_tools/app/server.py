@@ -28,6 +28,7 @@ from workbook_tools.app.service import (
     start_next_year,
 )
 from workbook_tools.app.views import board_rows, unit_view
+from workbook_tools.outputs.ranking import ranking_name
 from workbook_tools.problems import WorkbookToolsError
 
 DOWNLOADS = ("tong-hop.xlsx", "nhac-viec.xlsx", "units.csv", "scores.csv", "indicators.csv", "issues.csv",
@@ -105,7 +106,7 @@ class Pages:
     async def results(self, request: Request) -> Response:
         """The outputs to download, and issuing the forms."""
         desk = self.desk
-        present = [name for name in DOWNLOADS if (desk.out / name).is_file()]
+        present = [name for name in self.downloads() if (desk.out / name).is_file()]
         return self.page("results.html", present=present, issued=bool(desk.issued_files()),
                          report=desk.report_path.is_file(), review=desk.review_path.is_file(),
                          applied=desk.review.name if desk.review else "")
@@ -113,7 +114,11 @@ class Pages:
     async def download(self, request: Request) -> Response:
         """One output file (only the known names, only from the results folder)."""
         name = request.path_params["name"]
-        return self._file(self.desk.out / name) if name in DOWNLOADS else self.page("missing.html", what="tệp này")
+        return self._file(self.desk.out / name) if name in self.downloads() else self.page("missing.html", what="tệp này")
+
+    def downloads(self) -> tuple[str, ...]:
+        """The outputs that may be downloaded: the summary, the CSVs, each form's ranking table."""
+        return DOWNLOADS[:1] + tuple(ranking_name(spec) for spec in self.desk.campaign.scored_forms) + DOWNLOADS[1:]
 
     async def issue(self, request: Request) -> Response:
         """Generate the units' workbooks."""

@@ -20,6 +20,7 @@ from workbook_tools.demo.run import run_demo, sample_copy
 from workbook_tools.generate.new_campaign import new_campaign
 from workbook_tools.generate.run import generate_campaign
 from workbook_tools.outputs.messages import check_message
+from workbook_tools.outputs.ranking import ranking_name
 from workbook_tools.problems import WorkbookToolsError
 from workbook_tools.read.check import check_files
 from workbook_tools.report.document import build_report
@@ -222,6 +223,8 @@ def _print_collected(result) -> None:
         click.echo(line)
     click.echo(f"Kết quả: {result.out_dir}")
     click.echo(f"Bảng tổng hợp: {result.out_dir / 'tong-hop.xlsx'} (trang 'Lỗi cần xử lý' liệt kê mọi lỗi).")
+    for spec in result.collection.campaign.scored_forms:
+        click.echo(f"Bảng tổng hợp kết quả xếp loại {spec.short_name} để ký: {result.out_dir / ranking_name(spec)}")
 
 
 @main.command(context_settings=CONTEXT)

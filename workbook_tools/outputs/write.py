@@ -1,5 +1,6 @@
-"""Writing a collection's outputs: the CSV contracts, ``tong-hop.xlsx`` and, after a review
-round, one notice per unit; all staged and moved into place together (all or nothing)."""
+"""Writing a collection's outputs: the CSV contracts, ``tong-hop.xlsx``, the ranking table of each
+scored form ready to sign and, after a review round, one notice per unit; all staged and moved into
+place together (all or nothing)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from workbook_tools.outputs.messages import FOLDER as MESSAGES_FOLDER
 from workbook_tools.outputs.messages import collection_message, message_name, units_to_remind, write_message
 from workbook_tools.outputs.notices import FOLDER as NOTICES_FOLDER
 from workbook_tools.outputs.notices import notice_name, write_notice
+from workbook_tools.outputs.ranking import ranking_name, write_ranking
 from workbook_tools.outputs.reminders import REMINDERS_NAME, write_reminders
 from workbook_tools.outputs.summary.workbook import write_summary
 from workbook_tools.problems import WorkbookToolsError, make_problem
@@ -26,7 +28,7 @@ from workbook_tools.results.model import Collection
 
 
 def write_outputs(collection: Collection, out: Path) -> list[Path]:
-    """Write tong-hop.xlsx and the CSVs, all or nothing."""
+    """Write tong-hop.xlsx, the CSVs, the ranking tables and the notices, all or nothing."""
     staged = StagedOutputs(out)
     try:
         write_csv_to(staged.path("units.csv"), UNITS_COLUMNS, units_rows(collection))
@@ -35,6 +37,8 @@ def write_outputs(collection: Collection, out: Path) -> list[Path]:
         write_csv_to(staged.path("issues.csv"), ISSUES_COLUMNS, issue_rows(collection))
         write_csv_to(staged.path("submissions.csv"), SUBMISSIONS_COLUMNS, submission_rows(collection))
         write_summary(collection, staged.path(SUMMARY_NAME))
+        for spec in collection.campaign.scored_forms:
+            write_ranking(collection, spec, staged.path(ranking_name(spec)))
         for outcome in units_to_remind(collection):
             write_message(collection_message(collection, outcome), staged.path(message_name(outcome.unit)))
         write_reminders(collection, staged.path(REMINDERS_NAME))
@@ -43,7 +47,8 @@ def write_outputs(collection: Collection, out: Path) -> list[Path]:
             for outcome in collection.units:
                 if outcome.file is not None:
                     write_notice(collection, outcome, staged.path(notice_name(outcome)))
-            staged.own(NOTICES_FOLDER, "*_*.xlsx")
+            staged.own(NOTICES_FOLDER, "*_*.docx")
+            staged.own(NOTICES_FOLDER, "*_*.xlsx")  # the notices of before 2024 were workbooks
         return staged.commit()
     except OSError as exc:
         staged.discard()

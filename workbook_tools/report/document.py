@@ -9,8 +9,9 @@ reported becomes a marked placeholder, and every place where the officer must wr
 classification and group, units that did not submit or were late, and (with last year's
 results) the change per unit and per section and the roster changes.
 
-Layout per Nghị định 30/2020: A4, Times New Roman 13-14, margins 20/20/30/15 mm, header block
-with the issuing body, number placeholder, national motto, place and date.
+Layout per Nghị định 30/2020 (``paper.docx``): A4, Times New Roman 14, margins 20/20/30/15 mm,
+the header block (issuing body and motto with their rules, number, place and date), page numbers
+from page 2, the signature block; the appendices are in ``report.appendix``.
 """
 
 from __future__ import annotations
@@ -20,20 +21,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from workbook_tools.fileio import atomic_path
-from workbook_tools.paper.page import MOTTO, MOTTO_SUB
-from workbook_tools.paper.styles import FONT
+from workbook_tools.paper.docx import (
+    CENTER,
+    TEXT_MM,
+    Letterhead,
+    add_letterhead,
+    add_signature,
+    new_document,
+    rule,
+)
+from workbook_tools.paper.docx_widths import text_mm
 from workbook_tools.problems import WorkbookToolsError, make_problem
+from workbook_tools.report.appendix import Appendices, signed
 from workbook_tools.results.contracts import Status
 from workbook_tools.results.rank import name_key
-from workbook_tools.results.years import Results, read_results, roster_changes, section_averages, unit_changes
+from workbook_tools.results.years import Results, read_results, section_averages
 from workbook_tools.spec.base import format_points
 from workbook_tools.spec.campaign import Campaign, load_campaign
 from workbook_tools.spec.criteria import CriteriaSpec
@@ -82,7 +88,7 @@ class _Writer:
     def __init__(self, campaign: Campaign, outline, current: Results, previous: Results | None):
         self.campaign, self.outline, self.current, self.previous = campaign, outline, current, previous
         self.sentences: list[str] = []
-        self.document = Document()
+        self.document = new_document()
         self.indicators = {i.id: i for f in campaign.figure_forms for i in f.indicators()}
 
     def text(self, template: str) -> str:
@@ -91,31 +97,22 @@ class _Writer:
     # ----- document ---------------------------------------------------------------------------
 
     def build(self):
-        self._page_setup()
         self._header()
         for part in self.outline["parts"]:
             self.paragraph(self.text(part["title"]), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12)
             for section in part["sections"]:
                 self._section(section)
-        self._signature()
-        self._appendices()
+        add_signature(self.document, ("- .....;", "- Lưu: VT."), self.campaign.signer,
+                      name=PLACEHOLDER.format(text="họ và tên người ký"))
+        Appendices(self.document, self.campaign, self.current, self.previous, self.sentences).write()
         return self.document
-
-    def _page_setup(self) -> None:
-        style = self.document.styles["Normal"]
-        style.font.name = FONT
-        style.font.size = Pt(14)
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-        for section in self.document.sections:
-            section.page_height, section.page_width = Mm(297), Mm(210)
-            section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-            section.left_margin, section.right_margin = Mm(30), Mm(15)
 
     def paragraph(self, text: str = "", bold: bool = False, italic: bool = False, align=None,
                   size: int | None = None, before: int = 0, indent: bool = False):
         para = self.document.add_paragraph()
         para.paragraph_format.space_before = Pt(before)
         para.paragraph_format.space_after = Pt(3)
+        para.paragraph_format.keep_with_next = bold or None  # a heading stays with what follows it
         if indent:
             para.paragraph_format.first_line_indent = Mm(10)
         if align is not None:
@@ -140,26 +137,15 @@ class _Writer:
         self.paragraph(sentence, indent=True)
 
     def _header(self) -> None:
-        table = self.document.add_table(rows=1, cols=2)
-        left, right = table.rows[0].cells
         campaign = self.campaign
-        self._cell(left, [(campaign.issuer, True), ("Số: ....../BC-UBND", False)])
-        self._cell(right, [(MOTTO, True), (MOTTO_SUB, True),
-                           (f"{campaign.place}, ngày ..... tháng ..... năm {campaign.year}", False)])
-        right.paragraphs[-1].runs[0].italic = True
-        self.paragraph(self.outline["title"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12)
-        self.paragraph(self.text(self.outline["subtitle"]), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        add_letterhead(self.document, Letterhead(
+            campaign.issuer_lines or (campaign.issuer,), f"Số: ....../BC-{campaign.issuer_code}",
+            f"{campaign.place}, ngày ..... tháng ..... năm {campaign.year}"))
+        self.paragraph(self.outline["title"], bold=True, align=CENTER, before=12)
+        subtitle = self.text(self.outline["subtitle"])
+        self.paragraph(subtitle, bold=True, align=CENTER)
+        rule(self.document, min(TEXT_MM, text_mm(subtitle, 14, bold=True)) / 3, TEXT_MM, after=6)
         self._intro()
-
-    @staticmethod
-    def _cell(cell, lines: list[tuple[str, bool]]) -> None:
-        cell.paragraphs[0].text = ""
-        for index, (text, bold) in enumerate(lines):
-            para = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = para.add_run(text)
-            run.bold = bold
-            run.font.size = Pt(13)
 
     def _intro(self) -> None:
         units = {u.code for u in self.current.units}
@@ -200,10 +186,11 @@ class _Writer:
         count = len(reported)
         if indicator.type == "int":
             total = sum(int(v) for _, v in reported)
-            groups = "; ".join(f"{g.label}: {sum(int(v) for u, v in reported if u.group == g.id)}"
+            groups = "; ".join(f"{g.label}: {whole(sum(int(v) for u, v in reported if u.group == g.id))}"
                                for g in self.campaign.groups if any(u.group == g.id for u, _ in reported))
             unit = f" {indicator.unit}" if indicator.unit else ""
-            return f"{indicator.label}: toàn {self.campaign.district} {total}{unit} ({groups}); theo số liệu của {count} đơn vị."
+            return (f"{indicator.label}: toàn {self.campaign.district} {whole(total)}{unit} ({groups}); "
+                    f"theo số liệu của {count} đơn vị.")
         if indicator.type == "bool":
             yes = sum(1 for _, v in reported if v == "true")
             return f"{indicator.label}: {yes}/{count} đơn vị báo cáo có."
@@ -242,130 +229,15 @@ class _Writer:
             old = before.get(section.id)
             if value is not None and old is not None:
                 parts.append(f"mục {section.stt} {format_points(value)} điểm (năm trước {format_points(old)}, "
-                             f"{_signed(value - old)})")
+                             f"{signed(value - old)})")
         if parts:
             self.figure(f"So với năm {self.campaign.year - 1}, điểm bình quân {spec.short_name} toàn "
                         f"{self.campaign.district}: " + "; ".join(parts) + ".")
 
-    def _signature(self) -> None:
-        table = self.document.add_table(rows=1, cols=2)
-        left, right = table.rows[0].cells
-        self._cell(left, [("Nơi nhận:", True), ("- .....;", False), ("- Lưu: VT.", False)])
-        for para in left.paragraphs:
-            para.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        self._cell(right, [("TM. ỦY BAN NHÂN DÂN", True), ("CHỦ TỊCH", True), ("", False), ("", False),
-                           (PLACEHOLDER.format(text="họ và tên người ký"), False)])
 
-    # ----- appendices -------------------------------------------------------------------------
-
-    def _appendices(self) -> None:
-        number = 0
-        for form in self.campaign.scored_forms:
-            number += 1
-            self._landscape_section()
-            self.paragraph(f"Phụ lục {number}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-            self.paragraph(f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI {form.short_name} NĂM {self.campaign.year}", bold=True,
-                           align=WD_ALIGN_PARAGRAPH.CENTER)
-            self._ranking_table(form)
-            self._count_table(form)
-        number += 1
-        self.paragraph(f"Phụ lục {number}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12)
-        self.paragraph("ĐƠN VỊ CHƯA NỘP, NỘP MUỘN", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        self._missing_late()
-        if self.previous is not None:
-            self._roster_changes()
-
-    def _landscape_section(self) -> None:
-        section = self.document.add_section()
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
-        section.left_margin, section.right_margin = Mm(20), Mm(15)
-
-    def _table(self, header: list[str], rows: list[list[str]], widths: list[float] | None = None):
-        table = self.document.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = widths is None
-        for cell, label in zip(table.rows[0].cells, header):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(label)
-            run.bold, run.font.size = True, Pt(12)
-        for values in rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, values):
-                cell.text = ""
-                cell.paragraphs[0].add_run(value).font.size = Pt(12)
-        if widths:
-            for column, width in zip(table.columns, widths):
-                column.width = Mm(width)
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths):
-                    cell.width = Mm(width)
-        return table
-
-    def _ranking_table(self, form: CriteriaSpec) -> None:
-        groups = {g.id: g.label for g in self.campaign.groups}
-        rows = sorted(self.current.rows(form.id),
-                      key=lambda r: (r.rank_overall is None, r.rank_overall or 0, name_key(r.name)))
-        changes = {c.code: c for c in unit_changes(self.current, self.previous, form.id)} if self.previous else {}
-        header = ["STT", "Đơn vị", "Nhóm", "Tổng điểm", "Xếp loại", "Hạng trong nhóm", "Hạng chung"]
-        if self.previous:
-            header += [f"Năm {self.campaign.year - 1}", "Tăng/giảm", "Xếp loại năm trước", "Hạng năm trước"]
-        body = []
-        for index, row in enumerate(rows, start=1):
-            status = {Status.INVALID: "Còn lỗi, chưa xếp loại", Status.NEEDS_CHOICE: "Chờ chọn tệp, chưa xếp loại",
-                      Status.MISSING: "Chưa nộp"}.get(row.status, row.classification)
-            values = [str(index), row.name, groups.get(row.group, row.group),
-                      format_points(row.total) if row.total is not None else "", status,
-                      str(row.rank_in_group or ""), str(row.rank_overall or "")]
-            if self.previous:
-                change = changes.get(row.code)
-                old = change.previous_total if change else None
-                values += [format_points(old) if old is not None else "—",
-                           _signed(change.delta) if change and change.delta is not None else "—",
-                           (change.previous_classification or "—") if change else "—",
-                           str(change.previous_rank or "—") if change else "—"]
-            body.append(values)
-        widths = [12, 56, 42, 18, 30, 16, 14] + ([18, 16, 24, 16] if self.previous else [])
-        self._table(header, body, widths)
-
-    def _count_table(self, form: CriteriaSpec) -> None:
-        self.paragraph(f"Số đơn vị theo xếp loại {form.short_name}", bold=True, before=8)
-        labels = [b.label for b in form.bands.items]
-        body = []
-        for group in list(self.campaign.groups) + [None]:
-            rows = [r for r in self.current.rows(form.id) if group is None or r.group == group.id]
-            counts = [sum(1 for r in rows if r.status == Status.VALID and r.classification == label) for label in labels]
-            body.append([group.label if group else f"Toàn {self.campaign.district}"] + [str(n) for n in counts]
-                        + [str(sum(1 for r in rows if r.status in (Status.INVALID, Status.NEEDS_CHOICE))),
-                           str(sum(1 for r in rows if r.status == Status.MISSING)), str(len(rows))])
-        self._table(["Nhóm"] + labels + ["Còn lỗi", "Chưa nộp", "Tổng số"], body)
-
-    def _missing_late(self) -> None:
-        seen, rows = set(), []
-        for row in self.current.units:
-            if row.code in seen:
-                continue
-            seen.add(row.code)
-            if row.status == Status.MISSING:
-                rows.append([row.name, "Chưa nộp"])
-            elif row.late == "yes":
-                rows.append([row.name, "Nộp muộn"])
-        if rows:
-            self._table(["Đơn vị", "Tình trạng"], rows)
-        else:
-            self.figure("Tất cả đơn vị đã nộp đúng hạn.")
-
-    def _roster_changes(self) -> None:
-        changes = roster_changes(self.current, self.previous)
-        self.paragraph(f"Thay đổi danh sách đơn vị so với năm {self.campaign.year - 1}", bold=True, before=8)
-        rows = [[code, name, "Đơn vị mới năm nay"] for code, name in changes.new]
-        rows += [[code, name, "Có năm trước, không có năm nay (sáp nhập, giải thể hoặc đổi mã)"] for code, name in changes.gone]
-        rows += [[code, f"{old} → {new}", "Đổi tên"] for code, old, new in changes.renamed]
-        if rows:
-            self._table(["Mã", "Đơn vị", "Thay đổi"], rows)
-        else:
-            self.figure("Danh sách đơn vị không thay đổi so với năm trước.")
+def whole(number: int) -> str:
+    """A count in Vietnamese form: 2813 -> '2.813'."""
+    return f"{number:,}".replace(",", ".")
 
 
 def _date(text: str) -> str:
@@ -374,7 +246,3 @@ def _date(text: str) -> str:
     except ValueError:
         return text
 
-
-def _signed(value: Decimal) -> str:
-    sign = "+" if value > 0 else ""
-    return f"{sign}{format_points(value)}"

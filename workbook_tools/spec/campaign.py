@@ -27,6 +27,9 @@ from workbook_tools.spec.yamlio import Fields, load_yaml, read_text
 UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 ROSTER_COLUMNS = ("code", "name", "group")
 CONTACT_COLUMNS = ("contact", "phone", "email")  # optional roster columns
+# The signer's title on the district's papers when campaign.yaml has no 'signer' (files of before 2024).
+DEFAULT_SIGNER = ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+DEFAULT_ISSUER_CODE = "UBND"
 
 
 class TextScores(StrEnum):
@@ -99,6 +102,11 @@ class Campaign:
     forms: tuple[Form, ...]
     units: tuple[Unit, ...]
     source_file: str
+    # On the district's papers (Nghị định 30/2020): the issuing body as printed, one line each
+    # ('issuer' when absent), the signer's title lines, and the code in "Số: .../TB-UBND".
+    issuer_lines: tuple[str, ...] = ()
+    signer: tuple[str, ...] = DEFAULT_SIGNER
+    issuer_code: str = DEFAULT_ISSUER_CODE
 
     @property
     def max_file_bytes(self) -> int:
@@ -177,6 +185,9 @@ def load_campaign(path: Path | str) -> Campaign:
         text_scores=TextScores(_read_choice(top, "text_scores", tuple(TextScores))),
         report_file=str((path.parent / top.text("report")).resolve()) if top.has("report") else "",
     )
+    values.update(issuer_lines=top.texts("issuer_lines") or (values["issuer"],),
+                  signer=top.texts("signer") or DEFAULT_SIGNER,
+                  issuer_code=top.text("issuer_code", DEFAULT_ISSUER_CODE) or DEFAULT_ISSUER_CODE)
     top.finish()
     if values["id"] and not ID_PATTERN.match(values["id"]):
         problems.append(make_problem("SPEC_BAD_ID", file=str(path), line=top.line_of("id"),

@@ -31,6 +31,9 @@ BAND_COLOURS = ("#C00000", "#ED7D31", "#7F7F7F", "#548235")
 # of the writing time): the detail sheets then keep the district statistics and point to the CSVs.
 MATRIX_MAX_UNITS = 400
 SIZE, FILE_SIZE, NOTE_SIZE, TITLE_SIZE = 11, 9, 10, 14  # font sizes (points): text, file names, notes, titles
+# Numbers in Vietnamese form on paper (71,5; 1.234): the [$-42A] locale makes LibreOffice print them so
+# whatever the machine's locale; Excel and WPS follow Windows' own settings (Vietnamese: the same).
+VI_GENERAL, VI_PERCENT = "[$-42A]General", "[$-42A]0%"
 UNIT = SIZE / 2  # points in a column width unit: a digit of the default font (LibreOffice does not round it)
 REVIEW_RULE_TEXT = {ReviewRule.SELF_IF_BLANK: "dòng Tổ KT không chấm giữ điểm tự chấm",
                     ReviewRule.TEAM_REQUIRED: "Tổ KT phải chấm đủ mọi dòng mới xếp hạng"}
@@ -73,8 +76,8 @@ def make_formats(wb: TextWorkbook) -> Formats:
         text=wb.add_format(cell),
         wrap=wb.add_format({**cell, "text_wrap": True}),
         center=wb.add_format({**cell, "align": "center"}),
-        number=wb.add_format({**cell, "align": "center", "num_format": "General"}),
-        percent=wb.add_format({**cell, "align": "center", "num_format": "0%"}),
+        number=wb.add_format({**cell, "align": "center", "num_format": VI_GENERAL}),
+        percent=wb.add_format({**cell, "align": "center", "num_format": VI_PERCENT}),
         group=wb.add_format({**cell, "bold": True, "bg_color": SECTION_FILL}),
         section=wb.add_format({**cell, "bold": True, "text_wrap": True, "bg_color": SECTION_FILL}),
         section_number=wb.add_format({**cell, "bold": True, "align": "center", "bg_color": SECTION_FILL}),
