@@ -145,8 +145,14 @@ def shown_folder(folder: Path) -> str:
 
 def file_width(rels: list[str], minimum: float, maximum: float = 60.0) -> float:
     """Width (units) of a column of file names: the longest unbreakable part fits, within limits."""
-    parts = [part for rel in rels for part in re.split(r"(?<=/)|\s+", file_text(rel)) if part]
-    needed = max([measure.units_for(part, FILE_SIZE, unit=UNIT) for part in parts] or [0.0])
+    return word_width([file_text(rel) for rel in rels], minimum, maximum, FILE_SIZE)
+
+
+def word_width(texts: list[str], minimum: float, maximum: float = 60.0, size: float = SIZE) -> float:
+    """Width (units) of a column of wrapped texts in which no word (nor file name quoted in them)
+    is cut: the longest unbreakable part fits, within limits."""
+    parts = {part for text in texts for part in re.split(r"(?<=/)|\s+", text) if part}
+    needed = max([measure.units_for(part, size, unit=UNIT) for part in parts] or [0.0])
     return round(min(maximum, max(minimum, needed + 0.5)), 1)
 
 

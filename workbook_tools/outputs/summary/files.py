@@ -13,6 +13,7 @@ from workbook_tools.outputs.summary.base import (
     page_setup,
     shown_folder,
     title_block,
+    word_width,
     write_header,
     write_note,
 )
@@ -94,7 +95,8 @@ def write_files(ws: Worksheet, fm: Formats, collection: Collection) -> None:
     """Every file found in the inbox with its verdict and the reason (its own sheet: own filter)."""
     last_col = 5
     row = title_block(ws, fm, collection, "CÁC TỆP TRONG THƯ MỤC NHẬN", last_col)
-    widths = (5, 13, 9, file_width([o.found.rel for o in collection.files], 30), 40, 15)
+    widths = (5, 13, 9, file_width([o.found.rel for o in collection.files], 30),
+              word_width([o.reason for o in collection.files], 40), 15)
     write_note(ws, fm, row, last_col,
                    f"Mọi tệp tìm thấy trong thư mục nhận ({len(collection.files)} tệp, kể cả các tệp trong tệp nén "
                    "và thư điện tử, ghi dạng 'tệp-nén:: tệp'; mã SHA-256 đầy đủ trong submissions.csv): tệp được dùng, tệp bị thay thế bởi tệp mới hơn, tệp bị "
