@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import re
 from decimal import Decimal
 
@@ -14,13 +15,17 @@ from tests.helpers import sha256_file
 from workbook_tools.form.identity import META_SHEET, property_name
 from workbook_tools.form.layout import (
     IND_COL_NOTE,
+    IND_COL_UNIT,
     IND_COL_VALUE,
     MARK_SIGNER,
+    PLACE_DATE_ROW,
     cell_ref,
     plan_criteria,
     plan_indicators,
 )
 from workbook_tools.form.names import unit_file_name
+from workbook_tools.paper.measure import text_width
+from workbook_tools.paper.page import MOTTO
 from workbook_tools.spec.criteria import CriteriaSpec
 
 SHEETS = ["Hướng dẫn", "QCDC", "DVCQ", "Số liệu", META_SHEET]
@@ -75,16 +80,23 @@ def test_every_sheet_protected_with_password(book):
 
 
 def test_only_input_cells_unlocked(book, campaign):
+    """Scores, evidence, the signer's name, the place and date of signing (and the report's number
+    where the sheet has "(Kèm theo Báo cáo số ...)"): nothing else."""
     qcdc = plan_criteria(campaign.form("qcdc-hd22"), campaign.year)
+    assert qcdc.reference_row is not None and "Kèm theo" in book["QCDC"].cell(qcdc.reference_row + 1, 2).value
     expected = {cell_ref(r.row, c) for r in qcdc.criterion_rows() for c in (4, 5)}
-    expected |= {cell_ref(qcdc.signer_row, c) for c in range(3, qcdc.last_col + 1)}
+    expected |= {cell_ref(row, c) for row in (qcdc.signer_row, PLACE_DATE_ROW) for c in range(3, qcdc.last_col + 1)}
+    expected |= {cell_ref(qcdc.reference_row, c) for c in range(1, qcdc.last_col + 1)}
     assert unlocked_cells(book["QCDC"]) == expected
     dvcq = plan_criteria(campaign.form("dvcq-qd248"), campaign.year)
+    assert dvcq.reference_row is None
     expected = {cell_ref(r.row, c) for r in dvcq.criterion_rows() for c in (4, 6)}
-    expected |= {cell_ref(dvcq.signer_row, c) for c in range(3, dvcq.last_col + 1)}
+    expected |= {cell_ref(row, c) for row in (dvcq.signer_row, PLACE_DATE_ROW) for c in range(3, dvcq.last_col + 1)}
     assert unlocked_cells(book["DVCQ"]) == expected
     figures = plan_indicators(campaign.form("so-lieu-2023"), campaign.year)
     expected = {cell_ref(r.row, c) for r in figures.field_rows() for c in (IND_COL_VALUE, IND_COL_NOTE)}
+    expected |= {cell_ref(row, c) for row in (figures.signer_row, PLACE_DATE_ROW)
+                 for c in range(IND_COL_UNIT, IND_COL_NOTE + 1)}
     assert unlocked_cells(book["Số liệu"]) == expected
     assert unlocked_cells(book["Hướng dẫn"]) == set()
     assert unlocked_cells(book[META_SHEET]) == set()
@@ -176,15 +188,107 @@ def test_header_block_and_signature(book, campaign):
     assert ws.cell(layout.title_row + 3, 2).value == "và đơn vị sự nghiệp công lập năm 2023"
 
 
-def test_correction_notes_visible(book, campaign):
+def test_correction_notes_visible_once(book, campaign):
+    """Each of the three corrections of the source (STT 1.3 twice, STT 3.2 twice, 4.1 given 1 point)
+    is explained once on the sheet the unit signs; the row's own note is a comment on screen."""
     ws = book["QCDC"]
     layout = plan_criteria(campaign.form("qcdc-hd22"), campaign.year)
+    table = {r.row + 1 for r in layout.rows}
+    printed = [str(c.value) for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str) and c.column > 1 and c.row not in table]
+    assert sum('"1.3"' in t for t in printed) == 1 and sum('"3.2"' in t for t in printed) == 1
+    assert sum("4.1" in t and "2 điểm" in t for t in printed) == 1
     notes = [ws.cell(layout.notes_row + 1 + i, 2).value for i in range(len(layout.note_lines()))]
-    assert any("4.1" in n and "2 điểm" in n for n in notes)
+    assert all(note.startswith(f"({i})") for i, note in enumerate(notes, start=1))
     assert ws[cell_ref(layout.row_of("d.i.4.1"), 3)].comment is not None
     instructions = "\n".join(str(c.value) for row in book["Hướng dẫn"].iter_rows() for c in row if c.value)
-    assert "4.1" in instructions and "Hạn nộp: trước ngày 09/11/2023" in instructions
-    assert "ngưỡng tạm thời" in instructions
+    assert "Hạn nộp: trước ngày 09/11/2023" in instructions and "ngưỡng tạm thời" in instructions
+    assert '"Ghi chú" dưới mỗi bảng chấm điểm' in instructions and "4.1" not in instructions
+
+
+def test_header_rows_frozen_on_screen_and_repeated_on_paper(book, campaign):
+    layouts = {"QCDC": plan_criteria(campaign.form("qcdc-hd22"), campaign.year),
+               "DVCQ": plan_criteria(campaign.form("dvcq-qd248"), campaign.year),
+               "Số liệu": plan_indicators(campaign.form("so-lieu-2023"), campaign.year)}
+    for name, layout in layouts.items():
+        ws = book[name]
+        assert ws.freeze_panes == f"A{layout.header_row + 2}", name
+        assert ws.print_title_rows.replace("$", "") == f"{layout.header_row + 1}:{layout.header_row + 1}", name
+
+
+def test_figures_sheet_signed_like_score_sheets(book, campaign):
+    layout = plan_indicators(campaign.form("so-lieu-2023"), campaign.year)
+    ws = book["Số liệu"]
+    col = IND_COL_UNIT + 1
+    assert ws.cell(layout.signature_row + 1, col).value == "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"
+    assert ws.cell(layout.signature_row + 2, col).value == "(Ký, ghi rõ họ và tên, đóng dấu)"
+    assert ws.cell(layout.signer_row + 1, 1).value == MARK_SIGNER
+    assert layout.field_rows()[-1].row < layout.signature_row < layout.notes_row
+    assert ws.cell(layout.notes_row + 1, 2).value.startswith("Ghi chú:")
+
+
+def test_count_of_criteria_not_under_the_maximum(book, campaign):
+    """'Số tiêu chí đã chấm' shows n/total in the unit's column, nothing under 'Điểm chuẩn'."""
+    layout = plan_criteria(campaign.form("dvcq-qd248"), campaign.year)
+    ws = book["DVCQ"]
+    row = layout.count_row + 1
+    assert ws.cell(row, 2).value.startswith("Số tiêu chí đã chấm") and ws.cell(row, 4).value is None
+    assert f"B{row}:D{row}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.cell(row, layout.unit_col + 1).number_format == f'0"/{len(layout.criterion_rows())}"'
+
+
+A4_PT = (595.3, 841.9)
+UNIT_PT = 6.0          # a column width unit with Times New Roman 12 as the default font
+READABLE = 90          # per cent: the least scale a printed sheet may take
+LIBREOFFICE_NUDGE = 0.98  # a sheet fitted to its width is shrunk 2 % more when that saves a page (tdf#103516)
+
+
+def printable_pt(ws) -> tuple[float, float]:
+    """Width and height inside the sheet's margins on portrait A4."""
+    m = ws.page_margins
+    return A4_PT[0] - (m.left + m.right) * 72, A4_PT[1] - (m.top + m.bottom) * 72
+
+
+def printed_width_pt(ws) -> float:
+    """Sum of the stored widths of the print area's columns, in points."""
+    area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
+    first, _, last, _ = range_boundaries(area.split("!")[-1].replace("$", ""))
+    letters = [openpyxl.utils.get_column_letter(c) for c in range(first, last + 1)]
+    return sum(ws.column_dimensions[c].width * UNIT_PT for c in letters if not ws.column_dimensions[c].hidden)
+
+
+@pytest.mark.parametrize("name", ["QCDC", "DVCQ", "Số liệu"])
+def test_unit_sheets_print_at_a_readable_scale(book, name):
+    """Fitted to the width of portrait A4 within the Nghị định 30 margins, a sheet the unit signs
+    prints at 90 % or more: LibreOffice takes the largest whole per cent that fits, then perhaps 2 %
+    less to save a page, so the width must fit at 92 %. A wider column fails here."""
+    ws = book[name]
+    assert (ws.page_margins.left, ws.page_margins.right) == (1.18, 0.59)
+    zoom = min(100, math.floor(printable_pt(ws)[0] / printed_width_pt(ws) * 100))
+    assert math.floor(zoom * LIBREOFFICE_NUDGE) >= READABLE, f"{name}: {printed_width_pt(ws):.0f} pt wide, {zoom} %"
+
+
+@pytest.mark.parametrize("name", ["QCDC", "DVCQ", "Số liệu"])
+def test_header_block_halves_hold_the_issuer_and_the_motto(book, name):
+    """The motto (bold 12 pt) on one line in the right half of the header block, the issuer in the
+    left half, at the widths that make the sheet readable."""
+    ws = book[name]
+    halves = {ws.cell(r.min_row, r.min_col).value: sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+                                                        * UNIT_PT for c in range(r.min_col, r.max_col + 1))
+              for r in ws.merged_cells.ranges if r.min_row == 1}
+    assert halves[MOTTO] >= text_width(MOTTO, 12, bold=True) + 3
+    issuer = ws["B1"].value
+    assert halves[issuer] >= text_width(issuer, 12) + 3
+
+
+def test_instructions_on_one_page(book):
+    """'Hướng dẫn' fits one A4 page, at 90 % or more (its height is the limit)."""
+    ws = book["Hướng dẫn"]
+    assert ws.page_setup.fitToHeight in (None, 1) and ws.page_setup.fitToWidth in (None, 1)
+    width_pt = sum((ws.column_dimensions[c].width or 8) * UNIT_PT for c in "AB")
+    height_pt = sum(ws.row_dimensions[r].height or 15 for r in range(1, ws.max_row + 1))
+    room_width, room_height = printable_pt(ws)
+    assert min(1.0, room_width / width_pt, room_height / height_pt) >= READABLE / 100
 
 
 def test_print_setup(book):

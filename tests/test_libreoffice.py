@@ -178,13 +178,13 @@ def test_figures_sheet_live_checks(office, campaign, workbook, tmp_path):
     shown = office.read_cells(out, {"Số liệu": list(checks.values())})["Số liệu"]
     assert "Số hồ sơ đã giải quyết không được lớn hơn số hồ sơ tiếp nhận." in shown[checks["hs_da_giai_quyet"]]
     assert not shown[checks["kn_da_giai_quyet"]]
-    assert "Phải là số nguyên không âm." in shown[checks["td_luot_tiep"]]
+    assert "Cần số nguyên ≥ 0." in shown[checks["td_luot_tiep"]]
 
 
 def test_every_printed_page_renders(office, workbook, tmp_path):
     pdf = tmp_path / "bieu-mau.pdf"
     office.to_pdf(workbook, pdf)
     pages = pdf_page_count(pdf)
-    assert 4 <= pages <= 14  # four printed sheets, a few pages each
+    assert 4 <= pages <= 20  # four printed sheets at 90 % or more: 1 + 6 + 5 + 4 pages for the sample
     pngs = pdf_to_pngs(pdf, tmp_path / "trang", dpi=40)
     assert len(pngs) == pages and all(p.stat().st_size > 2000 for p in pngs)

@@ -9,18 +9,36 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
+from tests.papers import DECIMAL_COMMA, DECIMAL_POINT, check_printed, pdf_pages
 from tests.test_collect import set_identity
 from workbook_tools.cli import main
 from workbook_tools.collect.pipeline import collect
 from workbook_tools.demo.fill import fast_fill, sample_figures, sample_scores
 from workbook_tools.form.layout import cell_ref
-from workbook_tools.form.review_layout import C_REASON, C_SELF, C_TEAM, plan_review_sheet
+from workbook_tools.form.review_layout import (
+    C_FINAL,
+    C_ID,
+    C_REASON,
+    C_SELF,
+    C_TEAM,
+    C_TEXT,
+    HEADER_ROW,
+    MARK_HEADER,
+    WIDTHS,
+    mark,
+    plan_review_sheet,
+)
 from workbook_tools.generate.run import generate_campaign
+from workbook_tools.outputs.notices import section_paths
+from workbook_tools.paper.cellfit import columns_pt
+from workbook_tools.paper.page import TABLE_MARGINS
+from workbook_tools.review.pager import body_height, breaks_for, keep_together, page_starts
 from workbook_tools.spec.campaign import load_campaign
 
 UNITS = ("03549", "03391", "03490", "CQ01", "CQ02")
@@ -112,6 +130,91 @@ def test_review_workbook_is_locked_and_validated(campaign, review_file):
     assert meta["signature"]
 
 
+def test_review_sheet_prints_as_the_units_record(campaign, review_file):
+    """Portrait A4 fitted to the page width at full size, the column header on every page, page
+    numbers from 1 on each unit, texts trimmed (an unnumbered item indented by its format), rows as
+    tall as their text, and the record on at most 7 pages."""
+    book = openpyxl.load_workbook(review_file)
+    for code in UNITS:
+        ws = unit_sheet(book, code)
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToHeight) == ("portrait", 9, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth or 1) == 1
+        assert setup.useFirstPageNumber and not setup.firstPageNumber  # 'Trang 1' on each unit's first page
+        assert ws.print_title_rows == f"${HEADER_ROW + 1}:${HEADER_ROW + 1}"
+        assert ws.cell(HEADER_ROW + 1, C_ID + 1).value == MARK_HEADER
+        heights = {r - 1: ws.row_dimensions[r].height for r in range(1, ws.max_row + 1)}
+        assert all(heights.values()), "every row has a height computed from its text"
+        breaks = [b.id for b in ws.row_breaks.brk]
+        assert len(page_starts(heights, HEADER_ROW, breaks, body_height())) <= 7
+    page_width = 595.3 - (TABLE_MARGINS["left"] + TABLE_MARGINS["right"]) * 72
+    assert columns_pt(*(w for col, w in WIDTHS.items() if col != C_ID)) <= page_width  # printed at 100 %
+    ws = unit_sheet(book, "03549")
+    block = blocks(campaign, "03549")["qcdc-hd22"]
+    for row in block.rows:
+        cell = ws.cell(row.row + 1, C_TEXT + 1)
+        assert cell.value == row.node.text.strip() and not cell.value.startswith(" ")
+        assert (cell.alignment.indent or 0) == row.indent
+    assert sum(row.indent for row in block.rows) >= 10  # the items under 1.4 and the like
+
+
+def test_index_links_to_every_unit_sheet(review_file):
+    book = openpyxl.load_workbook(review_file)
+    index = book["Danh sách"]
+    links = {c.value: c.hyperlink.location for row in index.iter_rows() for c in row if c.hyperlink}
+    assert links == {code: f"'{unit_sheet(book, code).title}'!A1" for code in UNITS}
+
+
+def test_page_breaks_keep_a_group_together():
+    heights = {0: 20, 1: 40} | {row: 100 for row in range(2, 20)}  # row 1: the header repeated on each page
+    assert page_starts(heights, 1, [], 500) == [0, 6, 10, 14, 18]  # 4 rows under the header
+    assert keep_together(heights, 1, [(5, 7)], 500) == [5]    # would be split before row 6
+    assert keep_together(heights, 1, [(2, 4)], 500) == []     # on one page already
+    assert keep_together(heights, 1, [(2, 12)], 500) == []    # taller than a page: left as it falls
+    a4 = {0: 20, 1: 40} | {row: 100 for row in range(2, 14)}  # on A4: rows 2-7, then 8-13
+    assert breaks_for(a4, 1, [(6, 8)]) == [6]                  # kept together, at the cost of a page
+    assert breaks_for(a4, 1, [], [(6, 8)]) == []               # only wished for: not worth a page
+
+
+def test_review_written_with_a_header_per_form_is_still_read(campaign, inbox, review_file, tmp_path):
+    """Review workbooks written before the shared header row had a header row under each form's title
+    (the rows below one row lower per form): still read, no row reported moved."""
+    filled = team_fill(campaign, review_file, tmp_path / "old.xlsx", {"03549": {"dvcq-qd248": {"i.1": 1}}})
+    book = openpyxl.load_workbook(filled)
+    ws = unit_sheet(book, "03549")
+    labels = [ws.cell(HEADER_ROW + 1, col).value for col in range(1, C_FINAL + 2)]
+    ws.delete_rows(HEADER_ROW + 1)
+    ws.insert_rows(HEADER_ROW + 1)  # the old sheet had an empty row there
+    for block in sorted(blocks(campaign, "03549").values(), key=lambda b: -b.title_row):
+        ws.insert_rows(block.title_row + 2)
+        for col, label in enumerate(labels, start=1):
+            ws.cell(block.title_row + 2, col).value = label
+        ws.cell(block.title_row + 2, C_ID + 1).value = mark(MARK_HEADER, block.spec.id)
+        ws.cell(block.title_row + 2, C_TEXT + 1).value = block.spec.content_label
+    book.save(filled)
+    collection = collect(campaign, inbox, review_path=filled)
+    assert not [p for code, p in collection.review.problems if code == "03549"]
+    assert collection.review.team("03549", "dvcq-qd248").scores == {"i.1": Decimal(1)}
+    assert plan_review_sheet([campaign.form("qcdc-hd22")], header_per_form=True)[0].rows[0].row == 6
+
+
+def test_review_printed_by_libreoffice(office, review_file, tmp_path):
+    """As printed: the index on one page with decimal commas; each unit's record numbered from
+    'Trang 1', named in the footer, with the column header on every page, on at most 7 pages."""
+    pages = pdf_pages(office, review_file, tmp_path)
+    footers = [[line for line in page.splitlines() if line.strip()][-1].split() for page in pages]
+    assert "DANH SÁCH ĐƠN VỊ" in pages[0] and footers[0][-2:] == ["Trang", "1"]
+    assert DECIMAL_COMMA.search(pages[0]) and not DECIMAL_POINT.search(pages[0])
+    printed = 1
+    for code in UNITS:
+        record = [i for i, footer in enumerate(footers) if f"{code})" in footer]
+        assert 1 <= len(record) <= 7 and record == list(range(record[0], record[0] + len(record)))
+        assert [footers[i][-1] for i in record] == [str(n) for n in range(1, len(record) + 1)]
+        assert all("NỘI DUNG ĐÁNH GIÁ" in pages[i] for i in record)
+        printed += len(record)
+    assert len(pages) == printed  # no page of anything else
+
+
 def test_rows_without_team_score_keep_self_score(campaign, inbox, review_file, tmp_path):
     plain = collect(campaign, inbox)
     reviewed = collect(campaign, inbox, review_path=review_file)  # nothing entered yet
@@ -155,13 +258,19 @@ def test_team_cuts_change_the_ranking(campaign, inbox, review_file, tmp_path):
     assert "Kết quả kiểm tra" in book.sheetnames
     header = [c.value for row in book["Tổng hợp"].iter_rows(max_row=12) for c in row]
     assert {"Tự chấm", "Sau kiểm tra", "Chênh lệch"} <= set(header)
-    notice = openpyxl.load_workbook(out / "thong-bao" / "03549_Thi_tran_Phong_Tho.xlsx")["Thông báo"]
-    texts = [c.value for row in notice.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "THÔNG BÁO KẾT QUẢ CHẤM ĐIỂM" in texts and "Kính gửi: UBND THỊ TRẤN PHONG THỔ" in texts
+    notice = docx.Document(str(out / "thong-bao" / "03549_Thi_tran_Phong_Tho.docx"))
+    texts = [p.text for p in notice.paragraphs]
+    assert texts[:2] == ["THÔNG BÁO", "Kết quả kiểm tra, đánh giá, xếp loại việc thực hiện QCDC và công tác dân vận "
+                                      "chính quyền năm 2023"]
     assert any(t.startswith(f"Các tiêu chí Tổ kiểm tra điều chỉnh ({len(cuts)})") for t in texts)
     assert any("xếp thứ 2/3 trong UBND các xã, thị trấn" in t for t in texts)
+    changed = next([[c.text for c in row.cells] for row in t.rows] for t in notice.tables
+                   if t.rows[0].cells[1].text == "Tiêu chí")  # the QCDC rows changed (DVCQ has none)
+    paths = section_paths(campaign.form("qcdc-hd22"))
+    assert [r[0] for r in changed[1:]] == [paths[c] for c in cuts]
+    assert all(r[4] == "0" and r[5] in ("Thiếu minh chứng", "(không ghi lý do)") for r in changed[1:])
     assert sorted(p.name for p in (out / "thong-bao").iterdir()) == sorted(
-        f.name for f in inbox.iterdir())
+        f.name.replace(".xlsx", ".docx") for f in inbox.iterdir())
 
 
 def test_team_required_rule(inbox, tmp_path):
@@ -270,3 +379,40 @@ def test_review_filled_in_libreoffice(office, campaign, inbox, review_file, tmp_
     total_ref = cell_ref(block.total_row, 8)
     cached = office.read_cells(saved, {sheet: [total_ref]}, recalc=False)[sheet][total_ref]
     assert Decimal(str(cached)) == form.total  # the live formula in Calc agrees with the collector
+    recalculated = openpyxl.load_workbook(saved)[sheet]
+    for ref in (total_ref, cell_ref(block.row_of("i.1"), 8)):  # still printed 3,5 after Calc recalculated
+        assert recalculated[ref].number_format.startswith("[$-42A]"), recalculated[ref].number_format
+
+
+def test_notice_and_ranking_print_per_decree_30(office, campaign, inbox, review_file, tmp_path):
+    """A notice after a review round, printed by LibreOffice: the header block whole, the title, page
+    numbers from page 2, every changed row by its place in the table with both scores and the reason,
+    no word cut, decimal commas; and the ranking table beside the summary."""
+    own = {u.unit.code: u for u in collect(campaign, inbox).units}["03549"]
+    rows = {"qcdc-hd22": ("a.1", "d.i.1.3b", "d.i.1.4.b"), "dvcq-qd248": ("ii.1",)}
+    entries = {}
+    for form_id, ids in rows.items():
+        scores = own.form(form_id).result.scores
+        entries[form_id] = {i: (scores[i] - Decimal("0.5") if scores[i] >= 1 else scores[i] + Decimal("0.5"),
+                                "Biên bản chưa đủ chữ ký" if i != "d.i.1.4.b" else "") for i in ids}
+    filled = team_fill(campaign, review_file, tmp_path / "da-cham.xlsx", {"03549": entries})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["collect", str(SAMPLE), "--inbox", str(inbox), "--out", str(out),
+                                       "--review", str(filled)])
+    assert result.exit_code == 0, result.output
+    issuer = ("ỦY BAN NHÂN DÂN", "HUYỆN PHONG THỔ")
+    notice = out / "thong-bao" / "03549_Thi_tran_Phong_Tho.docx"
+    pages = pdf_pages(office, notice, tmp_path)
+    check_printed(notice, pages, issuer, ("THÔNG BÁO", "Số: ....../TB-UBND"))
+    assert 2 <= len(pages) <= 3, len(pages)  # README: 2-3 pages for a unit with a few rows changed
+    words = {w for page in pages for w in page.split()}
+    assert {"A.1", "D.I.1.3", "(thứ", "D.I.1.4,", "dòng", "II.1", "(không", "ghi", "lý", "do)"} <= words
+    text = "\n".join(pages)
+    assert {"Biên", "bản", "chưa", "đủ", "chữ", "ký"} <= words and "Tổ kiểm tra giữ nguyên" not in text
+    assert "PHÓ CHỦ TỊCH" in pages[-1] and "Nơi nhận:" in pages[-1]
+    for spec in campaign.scored_forms:
+        ranking = out / f"bang-xep-loai-{spec.id}.docx"
+        pages = pdf_pages(office, ranking, tmp_path)
+        title = f"BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI {spec.short_name} NĂM 2023"
+        check_printed(ranking, pages, issuer, (title, "(Điểm sau kiểm tra, đánh giá của Tổ kiểm tra)"))
+        assert len(pages) == 2  # the 30 units that sent nothing listed too

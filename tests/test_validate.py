@@ -15,7 +15,7 @@ from tests.conftest import SAMPLE
 from workbook_tools.cli import main
 from workbook_tools.demo.fill import fill_workbook
 from workbook_tools.form.identity import META_SHEET, property_name
-from workbook_tools.form.layout import plan_criteria
+from workbook_tools.form.layout import COL_MAX, IND_COL_UNIT, PLACE_DATE_ROW, plan_criteria, plan_indicators
 from workbook_tools.read.check import check_file
 from workbook_tools.spec.scoring import classify, table_total
 
@@ -61,6 +61,28 @@ def test_valid_file(campaign, blank, tmp_path):
         assert form.classification == classify(spec, scores[form.form_id])
         assert form.scores == scores[form.form_id]
     assert sub.forms[2].figures["hs_tiep_nhan"] == 3 and sub.forms[2].figures["bcd_kien_toan"] is True
+
+
+def test_unit_filled_header_and_signer_are_accepted(campaign, blank, tmp_path):
+    """The place and date, the report's number and the signer's name are the unit's to fill:
+    a file with them filled on every sheet reads as the same valid file."""
+    figures = plan_indicators(campaign.form("so-lieu-2023"), campaign.year)
+    layouts = {f: plan_criteria(campaign.form(f), campaign.year) for f in FORMS}
+
+    def sign(book):
+        for name, signer, first in [(campaign.form(f).sheet_name, layouts[f].signer_row, COL_MAX) for f in FORMS] \
+                + [("Số liệu", figures.signer_row, IND_COL_UNIT)]:
+            ws = book[name]
+            ws.cell(PLACE_DATE_ROW + 1, first + 1).value = "Mường So, ngày 20 tháng 10 năm 2023"
+            ws.cell(signer + 1, first + 1).value = "Lò Văn Thào"
+            assert ws.cell(PLACE_DATE_ROW + 1, first + 1).protection.locked is False
+        reference = layouts["qcdc-hd22"].reference_row
+        book["QCDC"].cell(reference + 1, 2).value = "(Kèm theo Báo cáo số 15/BC-UBND ngày 20/10/2023)"
+
+    path = fill(campaign, blank, tmp_path / "signed.xlsx", valid_scores(campaign), figure_values(campaign), sign)
+    sub = check_file(campaign, path)
+    assert sub.ok and codes(sub) == ["FIG_BLANK"]
+    assert all(form.complete for form in sub.forms[:2])
 
 
 def test_typical_mistakes(campaign, blank, tmp_path):

@@ -10,6 +10,7 @@ row by its id even if rows were moved.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -22,11 +23,23 @@ FIRST_SCORE_COL = 4
 MARK_HEADER, MARK_TOTAL, MARK_COUNT = "wt:header", "wt:total", "wt:count"
 MARK_CLASS, MARK_SIGNER = "wt:classification", "wt:signer"
 TOP_ROWS = 5  # header block: issuer/motto, unit/motto line, blank, place-date, blank
+PLACE_DATE_ROW = 3  # the place and date of signing, filled by the unit
+BLANKS = "..."      # dots in a printed line are blanks to fill: that line is an input cell
 
-# Column widths in character units (Excel's width of '0' in the default font).
-WIDTH_ID, WIDTH_STT, WIDTH_TEXT, WIDTH_MAX = 4, 6, 58, 8
-WIDTH_SCORE, WIDTH_EVIDENCE = 10, 26
-
+# Column widths as set (XlsxWriter's set_column), in character units: the width of a digit of the
+# default font (Times New Roman 12: 6 pt); a spreadsheet stores each one STORED_EXTRA wider, in
+# steps of 1/7. The sheets the unit signs are 84.3 units (506 pt) wide as stored: on portrait A4
+# within the Nghị định 30 margins (165 mm, 468 pt) they print at 92 %, and at no less than 90 % when
+# LibreOffice shrinks a fitted sheet 2 % more to save a page. The STT and the text make the header
+# block's left half (issuer, unit), the columns right of the text its right half, RIGHT_HALF wide
+# as stored (257 pt): the national motto, bold 12 pt, is 250 pt. (A wider text column needs a
+# column under the header block's split, moving every column a reader addresses.)
+WIDTH_ID, WIDTH_STT, WIDTH_TEXT, WIDTH_MAX = 4, 5, 35, 7
+WIDTH_SCORE, WIDTH_OTHER_SCORE = 9, 8  # the unit's own score; a score another party fills in
+WIDTH_EVIDENCE_MIN = 12
+RIGHT_HALF = 42.8
+STORED_EXTRA = 5 / 7
+WIDTH_STEP = 7  # widths are stored in whole pixels: 1/7 unit
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -64,6 +77,7 @@ class CriteriaLayout:
     notes_row: int
     signature_row: int
     signer_row: int
+    reference_row: int | None = None  # "(Kèm theo Báo cáo số .....)": blanks the unit fills in
 
     @property
     def score_cols(self) -> tuple[int, ...]:
@@ -87,6 +101,17 @@ class CriteriaLayout:
         return self.evidence_col
 
     @property
+    def column_widths(self) -> dict[int, float]:
+        """Width of every printed column as set (STT, text, maximum, scores, evidence): the evidence
+        column takes what the right half of the header block leaves."""
+        widths = {COL_STT: WIDTH_STT, COL_TEXT: WIDTH_TEXT, COL_MAX: WIDTH_MAX}
+        for col, column in zip(self.score_cols, self.spec.score_columns):
+            widths[col] = WIDTH_SCORE if column.filled_by == "unit" else WIDTH_OTHER_SCORE
+        taken = sum(w + STORED_EXTRA for c, w in widths.items() if c > COL_TEXT) + STORED_EXTRA
+        widths[self.evidence_col] = max(WIDTH_EVIDENCE_MIN, math.ceil((RIGHT_HALF - taken) * WIDTH_STEP) / WIDTH_STEP)
+        return widths
+
+    @property
     def last_row(self) -> int:
         """Last printed row (the last note, or the signer's name)."""
         return self.notes_row + len(self.note_lines()) - 1 if self.note_lines() else self.signer_row
@@ -104,16 +129,9 @@ class CriteriaLayout:
         return cell_ref(self.row_of(criterion_id), self.unit_col if col is None else col)
 
     def note_lines(self) -> tuple[str, ...]:
-        """Printed notes under the table: row notes, then the spec's source notes."""
-        lines = []
-        for r in self.rows:
-            for note in r.node.notes:
-                label = f"STT {r.node.stt}" if r.node.stt else "Tiêu chí không có STT"
-                lines.append(f"{label} ({_short(r.node.text)}): {note}")
-        lines.extend(self.spec.notes)
-        if self.spec.footnote:
-            lines.append(self.spec.footnote)
-        return tuple(lines)
+        """Printed notes under the table: the spec's notes (each source correction explained once),
+        then its footnote. A row's own note is shown on screen only, as a comment on its row."""
+        return self.spec.notes + ((self.spec.footnote,) if self.spec.footnote else ())
 
 
 @functools.lru_cache(maxsize=32)
@@ -125,6 +143,7 @@ def plan_criteria(spec: CriteriaSpec, year: int) -> CriteriaLayout:
     """
     title_row = TOP_ROWS
     unit_row = title_row + len(spec.titles(year)) + (1 if spec.subtitle else 0)
+    reference_row = unit_row - 1 if spec.subtitle and BLANKS in spec.subtitle else None
     header_row = unit_row + 2
     rows: list[FormRow] = []
 
@@ -144,17 +163,17 @@ def plan_criteria(spec: CriteriaSpec, year: int) -> CriteriaLayout:
         rows=tuple(rows), total_row=total_row, count_row=total_row + 1,
         classification_row=total_row + 2, bands_row=total_row + 3,
         signature_row=signature_row, signer_row=signer_row, notes_row=signer_row + 3,
+        reference_row=reference_row,
     )
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # ---------------------------------------------------------------- figures sheet
 
 IND_COL_UNIT, IND_COL_VALUE, IND_COL_CHECK, IND_COL_NOTE = 3, 4, 5, 6
-WIDTH_IND_LABEL, WIDTH_IND_UNIT, WIDTH_IND_VALUE, WIDTH_IND_CHECK, WIDTH_IND_NOTE = 58, 12, 13, 24, 24
+# As on the score sheets: STT and label the left half (as wide as the criterion text), measure,
+# value, check and note the right half. The check is printed small (its messages are empty when the
+# figures agree), its rows as tall as the longest message it may show.
+WIDTH_IND_LABEL, WIDTH_IND_UNIT, WIDTH_IND_VALUE, WIDTH_IND_CHECK, WIDTH_IND_NOTE = WIDTH_TEXT, 8, 10, 14, 8
 
 
 @dataclass(frozen=True)
@@ -175,7 +194,14 @@ class IndicatorLayout:
     unit_row: int
     header_row: int
     rows: tuple[IndicatorRow, ...]
+    signature_row: int
+    signer_row: int
     notes_row: int
+
+    @property
+    def last_row(self) -> int:
+        """Last printed row (the last note, or the signer's name)."""
+        return self.notes_row + len(self.spec.notes) - 1 if self.spec.notes else self.signer_row
 
     def field_rows(self) -> tuple[IndicatorRow, ...]:
         """Rows holding a field."""
@@ -189,7 +215,8 @@ class IndicatorLayout:
 
 @functools.lru_cache(maxsize=32)
 def plan_indicators(spec: IndicatorSpec, year: int) -> IndicatorLayout:
-    """Lay out the figures sheet."""
+    """Lay out the figures sheet: header block, titles, table, signature (as on the score
+    sheets, right after the table), notes."""
     title_row = TOP_ROWS
     unit_row = title_row + len(spec.titles(year))
     header_row = unit_row + 2
@@ -198,9 +225,11 @@ def plan_indicators(spec: IndicatorSpec, year: int) -> IndicatorLayout:
         rows.append(IndicatorRow(row=header_row + 1 + len(rows), group=group, field=None))
         for field in group.items:
             rows.append(IndicatorRow(row=header_row + 1 + len(rows), group=group, field=field))
+    signature_row = header_row + 2 + len(rows)
+    signer_row = signature_row + 4
     return IndicatorLayout(spec=spec, title_row=title_row, unit_row=unit_row,
-                           header_row=header_row, rows=tuple(rows),
-                           notes_row=header_row + 2 + len(rows))
+                           header_row=header_row, rows=tuple(rows), signature_row=signature_row,
+                           signer_row=signer_row, notes_row=signer_row + 2)
 
 
 def runs(refs_rows: list[int], col: int) -> list[str]:

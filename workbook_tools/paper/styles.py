@@ -11,6 +11,7 @@ FONT = "Times New Roman"  # every workbook and document we write; Liberation Ser
 INPUT_FILL = "#FFF2CC"   # yellow: cells the unit fills
 TEAM_FILL = "#E7E6E6"    # grey: reserved for the inspection team
 HEADER_FILL = "#D9E1F2"  # table header
+CHECK_SIZE = 10          # points: the figures' consistency messages, in a narrow column
 SECTION_FILL = "#F2F2F2"
 
 WORKBOOK_OPTIONS = {
@@ -91,3 +92,43 @@ def make_styles(wb: Workbook) -> Styles:
         heading=fmt(bold=True, font_size=13, align="center"),
         meta=fmt(font_size=10),
     )
+
+
+@dataclass(frozen=True)
+class FormStyles:
+    """Formats of the unit workbook's own cells, beside ``Styles`` (which other writers share)."""
+
+    header_name: Format       # the unit's name under the issuing body, wrapped when long
+    header_top: Format        # the motto's second line, level with the unit's name
+    unit_line: Format         # "Đơn vị: ..." above the table, wrapped when long
+    place_date_input: Format  # "....., ngày ... tháng ... năm ...": the unit writes place and date
+    reference_input: Format   # "(Kèm theo Báo cáo số ...)": the unit writes its report's number
+    signature_label: Format   # the signer's title, wrapped when long
+    total_label: Format       # a label of the totals spanning several columns
+    check: Format             # a figure's consistency message: small, red, empty when the figures agree
+    measure: Format           # a figure's unit of measure ("lượt người"), wrapped in its narrow column
+
+
+def make_form_styles(wb: Workbook) -> FormStyles:
+    """Create the unit workbook's own formats on a workbook."""
+    def fmt(**props: object) -> Format:
+        return wb.add_format({"font_name": FONT, "font_size": 12, "valign": "vcenter", **props})
+
+    unlocked = {"locked": False, "bg_color": INPUT_FILL}
+    return FormStyles(
+        header_name=fmt(bold=True, align="center", text_wrap=True, valign="top"),
+        header_top=fmt(bold=True, align="center", valign="top"),
+        unit_line=fmt(bold=True, align="center", text_wrap=True),
+        place_date_input=fmt(italic=True, align="center", **unlocked),
+        reference_input=fmt(italic=True, align="center", text_wrap=True, **unlocked),
+        signature_label=fmt(bold=True, align="center", text_wrap=True),
+        total_label=fmt(bold=True, align="center", text_wrap=True, border=1),
+        check=fmt(font_color="#C00000", font_size=CHECK_SIZE, text_wrap=True, border=1),
+        measure=fmt(align="center", text_wrap=True, border=1),
+    )
+
+
+def count_format(wb: Workbook, total: int) -> Format:
+    """A count of a total shown as 'n/total' (bold, centred, bordered like the totals)."""
+    return wb.add_format({"font_name": FONT, "font_size": 12, "valign": "vcenter", "bold": True,
+                          "align": "center", "border": 1, "num_format": f'0"/{total}"'})

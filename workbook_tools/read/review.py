@@ -2,9 +2,10 @@
 
 The same checks as for a unit's file (``read.identify``, ``read.sheets``): readable within
 limits, our format, this campaign, signed identity, current spec content, sheets found (by name,
-else by row ids), protection, columns, rows by their hidden ids (never by position), text and
-maxima unchanged, team scores blank or a number within 0..maximum. A problem names the review
-file, the sheet and the cell, and the unit it concerns.
+else by row ids), protection, columns (one header row shared by the forms; files written before
+it have one per form), rows by their hidden ids (never by position), text and maxima unchanged,
+team scores blank or a number within 0..maximum. A problem names the review file, the sheet and
+the cell, and the unit it concerns.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from workbook_tools.form.review_layout import (
     C_SELF,
     C_TEAM,
     C_TEXT,
+    CONTENT_LABEL,
     HEADERS,
     MARK_HEADER,
     FormBlock,
@@ -129,9 +131,14 @@ def _read_sheet(sheet: Sheet, scored: tuple[CriteriaSpec, ...], wanted: list[Cri
     if not sheet.protected:
         sink.add("WB_PROTECTION_REMOVED", sheet=sheet.name)
     ids = id_rows(sheet)
-    planned = {b.spec.id: b for b in plan_review_sheet(list(scored))}
+    shared = (ids.get(MARK_HEADER) or [None])[0]  # one header row for every form (older files: one per form)
+    planned = {b.spec.id: b for b in plan_review_sheet(list(scored), header_per_form=shared is None)}
+    shared_ok = shared is not None and header_ok(sheet, shared, _labels(CONTENT_LABEL), sink)
     read, moved = [], 0
     for spec in wanted:
+        if not (shared_ok if shared is not None else _own_header_ok(sheet, ids, spec, sink)):
+            read.append((spec, TeamForm(spec.id, errors=True)))
+            continue
         team, shifted = _read_form(sheet, ids, spec, planned[spec.id], sink)
         read.append((spec, team))
         moved += shifted
@@ -140,13 +147,21 @@ def _read_sheet(sheet: Sheet, scored: tuple[CriteriaSpec, ...], wanted: list[Cri
     return read
 
 
+def _labels(content_label: str) -> dict[int, str]:
+    """The header labels the reader relies on (1-based column -> label)."""
+    labels = {C_SELF: HEADERS[C_SELF], C_TEAM: HEADERS[C_TEAM], C_REASON: HEADERS[C_REASON],
+              C_MAX: HEADERS[C_MAX], C_TEXT: content_label}
+    return {col + 1: label for col, label in labels.items()}
+
+
+def _own_header_ok(sheet: Sheet, ids: dict[str, list[int]], spec: CriteriaSpec, sink: ProblemSink) -> bool:
+    """A review workbook written before the shared header row: each form had its own header."""
+    header = (ids.get(mark(MARK_HEADER, spec.id)) or [None])[0]
+    return header_ok(sheet, header, _labels(spec.content_label), sink)
+
+
 def _read_form(sheet: Sheet, ids: dict[str, list[int]], spec: CriteriaSpec, block: FormBlock,
                sink: ProblemSink) -> tuple[TeamForm, int]:
-    header = (ids.get(mark(MARK_HEADER, spec.id)) or [None])[0]
-    labels = {C_SELF: HEADERS[C_SELF], C_TEAM: HEADERS[C_TEAM], C_REASON: HEADERS[C_REASON],
-              C_MAX: HEADERS[C_MAX], C_TEXT: spec.content_label}
-    if not header_ok(sheet, header, {col + 1: label for col, label in labels.items()}, sink):
-        return TeamForm(spec.id, errors=True), 0
     planned = {r.node.id: r.row + 1 for r in block.rows}
     finder = RowFinder(ids, sheet, sink)
     scores, reasons, errors = {}, {}, False
