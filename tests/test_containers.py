@@ -207,8 +207,9 @@ def test_reports_are_attached_to_their_unit(collected):
     header = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == "STT")
     column = header.index("Tài liệu gửi kèm")
     by_code = {r[1]: r[column] for r in sheet.iter_rows(values_only=True) if r and r[1] in ("03391", "CQ03")}
-    assert by_code == {"03391": "zalo/Xa La Nhi Thang.zip::03391 Xã Lả Nhì Thàng/Báo cáo QCDC.docx",
-                       "CQ03": "thu-cq03.eml::bao-cao.docx"}
+    # printed with a space after '::' so a long name may break there (the CSVs keep the exact name)
+    assert by_code == {"03391": "zalo/Xa La Nhi Thang.zip:: 03391 Xã Lả Nhì Thàng/Báo cáo QCDC.docx",
+                       "CQ03": "thu-cq03.eml:: bao-cao.docx"}
 
 
 def test_members_are_read_again_from_their_container(campaign, inbox, workbooks):
