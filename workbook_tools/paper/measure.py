@@ -76,12 +76,6 @@ def wrapped_lines(text: str, width_units: float, size: float = DEFAULT_SIZE, bol
     return lines
 
 
-def fits_one_line(text: str, width_units: float, size: float = DEFAULT_SIZE, bold: bool = False,
-                  unit: float = UNIT_PT) -> bool:
-    """Whether the text fits on one line of a column ``width_units`` wide."""
-    return text_width(text, size, bold) <= column_points(width_units, unit)
-
-
 def units_for(text: str, size: float = DEFAULT_SIZE, bold: bool = False, unit: float = UNIT_PT) -> float:
     """The column width (units) that shows text on one line."""
     return (text_width(text, size, bold) + PAD_PT) / unit

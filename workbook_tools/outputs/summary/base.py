@@ -34,7 +34,7 @@ SIZE, FILE_SIZE, NOTE_SIZE, TITLE_SIZE = 11, 9, 10, 14  # font sizes (points): t
 # Numbers in Vietnamese form on paper (71,5; 1.234): the [$-42A] locale makes LibreOffice print them so
 # whatever the machine's locale; Excel and WPS follow Windows' own settings (Vietnamese: the same).
 VI_GENERAL, VI_PERCENT = "[$-42A]General", "[$-42A]0%"
-UNIT = SIZE / 2  # points in a column width unit: a digit of the default font (LibreOffice does not round it)
+UNIT = measure.unit_points(SIZE)  # points in a column width unit: a digit of the default font (LibreOffice does not round it)
 REVIEW_RULE_TEXT = {ReviewRule.SELF_IF_BLANK: "dòng Tổ KT không chấm giữ điểm tự chấm",
                     ReviewRule.TEAM_REQUIRED: "Tổ KT phải chấm đủ mọi dòng mới xếp hạng"}
 
@@ -84,11 +84,6 @@ def make_formats(wb: TextWorkbook) -> Formats:
         bad=wb.add_format({**cell, "font_color": "#C00000", "text_wrap": True}),
         file=wb.add_format({**cell, "text_wrap": True, "font_size": FILE_SIZE}),
     )
-
-
-def column_room(width: float) -> float:
-    """Points for text in a column (or merged columns) ``width`` units wide."""
-    return measure.column_points(width, UNIT)
 
 
 def units_for(text: str, size: float = SIZE, bold: bool = False) -> float:
