@@ -38,7 +38,7 @@ from workbook_tools.generate.run import generate_campaign
 from workbook_tools.outputs.notices import section_paths
 from workbook_tools.paper.cellfit import columns_pt
 from workbook_tools.paper.page import TABLE_MARGINS
-from workbook_tools.review.pager import body_height, breaks_for, keep_together, page_starts
+from workbook_tools.paper.pager import body_height, page_starts
 from workbook_tools.spec.campaign import load_campaign
 
 UNITS = ("03549", "03391", "03490", "CQ01", "CQ02")
@@ -146,7 +146,7 @@ def test_review_sheet_prints_as_the_units_record(campaign, review_file):
         heights = {r - 1: ws.row_dimensions[r].height for r in range(1, ws.max_row + 1)}
         assert all(heights.values()), "every row has a height computed from its text"
         breaks = [b.id for b in ws.row_breaks.brk]
-        assert len(page_starts(heights, HEADER_ROW, breaks, body_height())) <= 7
+        assert len(page_starts(heights, HEADER_ROW, breaks, body_height(TABLE_MARGINS))) <= 7
     page_width = 595.3 - (TABLE_MARGINS["left"] + TABLE_MARGINS["right"]) * 72
     assert columns_pt(*(w for col, w in WIDTHS.items() if col != C_ID)) <= page_width  # printed at 100 %
     ws = unit_sheet(book, "03549")
@@ -163,17 +163,6 @@ def test_index_links_to_every_unit_sheet(review_file):
     index = book["Danh sách"]
     links = {c.value: c.hyperlink.location for row in index.iter_rows() for c in row if c.hyperlink}
     assert links == {code: f"'{unit_sheet(book, code).title}'!A1" for code in UNITS}
-
-
-def test_page_breaks_keep_a_group_together():
-    heights = {0: 20, 1: 40} | {row: 100 for row in range(2, 20)}  # row 1: the header repeated on each page
-    assert page_starts(heights, 1, [], 500) == [0, 6, 10, 14, 18]  # 4 rows under the header
-    assert keep_together(heights, 1, [(5, 7)], 500) == [5]    # would be split before row 6
-    assert keep_together(heights, 1, [(2, 4)], 500) == []     # on one page already
-    assert keep_together(heights, 1, [(2, 12)], 500) == []    # taller than a page: left as it falls
-    a4 = {0: 20, 1: 40} | {row: 100 for row in range(2, 14)}  # on A4: rows 2-7, then 8-13
-    assert breaks_for(a4, 1, [(6, 8)]) == [6]                  # kept together, at the cost of a page
-    assert breaks_for(a4, 1, [], [(6, 8)]) == []               # only wished for: not worth a page
 
 
 def test_review_written_with_a_header_per_form_is_still_read(campaign, inbox, review_file, tmp_path):

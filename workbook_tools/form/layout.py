@@ -35,7 +35,7 @@ BLANKS = "..."      # dots in a printed line are blanks to fill: that line is an
 # as stored (257 pt): the national motto, bold 12 pt, is 250 pt. (A wider text column needs a
 # column under the header block's split, moving every column a reader addresses.)
 WIDTH_ID, WIDTH_STT, WIDTH_TEXT, WIDTH_MAX = 4, 5, 35, 7
-WIDTH_SCORE, WIDTH_OTHER_SCORE = 9, 8  # the unit's own score; a score another party fills in
+WIDTH_SCORE, WIDTH_OTHER_SCORE = 10, 8  # the unit's own score; a score another party fills in
 WIDTH_EVIDENCE_MIN = 12
 RIGHT_HALF = 42.8
 STORED_EXTRA = 5 / 7

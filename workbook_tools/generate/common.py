@@ -11,7 +11,8 @@ from xlsxwriter.worksheet import Worksheet
 from workbook_tools.form.identity import META_SHEET, property_name
 from workbook_tools.form.layout import COL_ID, COL_STT, PLACE_DATE_ROW
 from workbook_tools.paper.cellfit import fitted_height
-from workbook_tools.paper.page import MOTTO, MOTTO_SUB, PROTECT_OPTIONS, page_footer, print_setup
+from workbook_tools.paper.page import MARGINS, MOTTO, MOTTO_SUB, PROTECT_OPTIONS, page_footer, print_setup
+from workbook_tools.paper.pager import Group, MeasuredWorksheet, body_height, breaks_for, fit_scale
 from workbook_tools.paper.styles import FormStyles, Styles
 from workbook_tools.spec.campaign import Campaign, Unit
 
@@ -67,16 +68,21 @@ def merge_text(ws: Worksheet, row: int, first: int, last: int, text: str, fmt) -
     _merge(ws, row, first, last, text, fmt)
 
 
-def finish_sheet(ws: Worksheet, password: str, header_row: int, last_row: int, last_col: int,
-                 landscape: bool = False) -> None:
+def finish_sheet(ws: MeasuredWorksheet, password: str, header_row: int, last_row: int, last_col: int,
+                 table_pt: float, must: list[Group], *wishes: list[Group]) -> None:
     """Protect the sheet; freeze the rows down to the table's column header on screen; set up
-    printing: A4, fit to one page wide, the column header repeated on every page."""
+    printing: A4, fit to one page wide (``table_pt`` wide), the column header repeated on every
+    page, page breaks keeping the ``must`` groups of rows together (and the ``wishes`` where that
+    costs no page)."""
     ws.protect(password, PROTECT_OPTIONS)
     ws.set_default_row(DEFAULT_ROW_PT)
     ws.freeze_panes(header_row + 1, 0)
-    print_setup(ws, landscape=landscape, repeat_row=header_row, area=(0, COL_STT, last_row, last_col),
-                footer=page_footer(), gridlines=False)
+    print_setup(ws, repeat_row=header_row, area=(0, COL_STT, last_row, last_col), footer=page_footer(),
+                gridlines=False)
     ws.set_column(COL_ID, COL_ID, 4, None, {"hidden": True})
+    heights = {row: ws.heights.get(row, DEFAULT_ROW_PT) for row in range(last_row + 1)}
+    body = body_height(MARGINS, fit_scale(table_pt, MARGINS))
+    ws.set_h_pagebreaks(breaks_for(heights, header_row, body, must, *wishes))
 
 
 def write_identity(wb: Workbook, st: Styles, meta: dict[str, str], password: str) -> None:

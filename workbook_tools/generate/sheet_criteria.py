@@ -33,6 +33,7 @@ from workbook_tools.paper.cellfit import (
     paragraph_height,
     table_height,
 )
+from workbook_tools.paper.pager import Group
 from workbook_tools.paper.styles import FormStyles, Styles, count_format
 from workbook_tools.spec.base import format_points
 from workbook_tools.spec.campaign import Campaign, Unit
@@ -73,9 +74,19 @@ def write_criteria_sheet(wb: Workbook, st: Styles, fs: FormStyles, campaign: Cam
     _write_classification(ws, st, layout)
     _write_notes(ws, st, layout)
     _write_signature(ws, st, fs, layout)
-    finish_sheet(ws, campaign.sheet_password, layout.header_row, layout.last_row, last)
+    finish_sheet(ws, campaign.sheet_password, layout.header_row, layout.last_row, last, _table_pt(layout),
+                 *page_groups(layout))
     first = layout.criterion_rows()[0].row
     ws.set_selection(first, layout.unit_col, first, layout.unit_col)
+
+
+def page_groups(layout: CriteriaLayout) -> tuple[list[Group], list[Group]]:
+    """Rows kept on one page: each section heading with the rows down to its first criterion, the
+    last criterion with the totals and the signature; then, where it costs no page, the notes too."""
+    rows, last = layout.rows, layout.criterion_rows()[-1].row
+    headings = [(r.row, next((x.row for x in rows[i + 1:] if not x.is_section), r.row))
+                for i, r in enumerate(rows) if r.is_section]
+    return headings + [(last, layout.signer_row)], [(last, layout.last_row)]
 
 
 def _set_columns(ws: Worksheet, layout: CriteriaLayout) -> None:

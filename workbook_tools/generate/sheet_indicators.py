@@ -35,6 +35,7 @@ from workbook_tools.paper.cellfit import (
     paragraph_height,
     table_height,
 )
+from workbook_tools.paper.pager import Group
 from workbook_tools.paper.styles import CHECK_SIZE, FormStyles, Styles
 from workbook_tools.spec.campaign import Campaign, Unit
 from workbook_tools.spec.indicators import Indicator, IndicatorSpec, Rule
@@ -79,10 +80,19 @@ def write_indicator_sheet(wb: Workbook, st: Styles, fs: FormStyles, campaign: Ca
     write_signature(ws, st, fs, (layout.signature_row, layout.signer_row), (IND_COL_UNIT, IND_COL_NOTE),
                     signature_texts(campaign, unit), columns_pt(*WIDTHS[2:]))
     _write_notes(ws, st, layout)
-    finish_sheet(ws, campaign.sheet_password, layout.header_row, layout.last_row, IND_COL_NOTE)
+    finish_sheet(ws, campaign.sheet_password, layout.header_row, layout.last_row, IND_COL_NOTE, columns_pt(*WIDTHS),
+                 *page_groups(layout))
     first = layout.field_rows()[0].row
     ws.set_selection(first, IND_COL_VALUE, first, IND_COL_VALUE)
     return layout
+
+
+def page_groups(layout: IndicatorLayout) -> tuple[list[Group], list[Group]]:
+    """Rows kept on one page: each group's heading with its first figure, the last figure with the
+    signature; then, where it costs no page, the notes too."""
+    rows, last = layout.rows, layout.field_rows()[-1].row
+    headings = [(r.row, rows[i + 1].row) for i, r in enumerate(rows[:-1]) if r.field is None]
+    return headings + [(last, layout.signer_row)], [(last, layout.last_row)]
 
 
 def signature_texts(campaign: Campaign, unit: Unit) -> tuple[str, str]:

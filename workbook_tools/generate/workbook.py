@@ -3,8 +3,6 @@ hidden identity. ``generate.template`` builds each group's template through ``bu
 
 from __future__ import annotations
 
-import xlsxwriter
-
 from workbook_tools.form.identity import FileIdentity, build_metadata
 from workbook_tools.form.layout import plan_criteria
 from workbook_tools.form.signing import SIGNATURE_KEY
@@ -12,6 +10,7 @@ from workbook_tools.generate.common import write_identity
 from workbook_tools.generate.sheet_criteria import write_criteria_sheet
 from workbook_tools.generate.sheet_indicators import write_indicator_sheet
 from workbook_tools.generate.sheet_instructions import write_instructions
+from workbook_tools.paper.pager import MeasuredWorkbook
 from workbook_tools.paper.styles import WORKBOOK_OPTIONS, make_form_styles, make_styles
 from workbook_tools.spec.base import FormKind
 from workbook_tools.spec.campaign import Campaign, Unit
@@ -19,7 +18,7 @@ from workbook_tools.spec.campaign import Campaign, Unit
 
 def build_to(campaign: Campaign, unit: Unit, identity: FileIdentity, target, signature: str) -> None:
     """Write one unit's workbook to a path or a binary buffer, with the given signature."""
-    wb = xlsxwriter.Workbook(target if hasattr(target, "write") else str(target), WORKBOOK_OPTIONS)
+    wb = MeasuredWorkbook(target if hasattr(target, "write") else str(target), WORKBOOK_OPTIONS)
     styles, form_styles = make_styles(wb), make_form_styles(wb)
     forms = campaign.forms_for(unit)
     meta = build_metadata(campaign, unit, identity)
@@ -36,7 +35,7 @@ def build_to(campaign: Campaign, unit: Unit, identity: FileIdentity, target, sig
     wb.close()
 
 
-def _set_properties(wb: xlsxwriter.Workbook, campaign: Campaign, unit: Unit, identity: FileIdentity) -> None:
+def _set_properties(wb: MeasuredWorkbook, campaign: Campaign, unit: Unit, identity: FileIdentity) -> None:
     wb.set_properties({
         "title": f"{campaign.name} - {unit.name}",
         "subject": campaign.name,

@@ -40,6 +40,7 @@ from workbook_tools.form.review_layout import (
     row_id,
 )
 from workbook_tools.paper.page import PROTECT_OPTIONS, TABLE_MARGINS, print_setup
+from workbook_tools.paper.pager import body_height, breaks_for
 from workbook_tools.paper.styles import FONT
 from workbook_tools.results.model import UnitOutcome, local_text
 from workbook_tools.review.formats import (
@@ -52,7 +53,6 @@ from workbook_tools.review.formats import (
     one_line,
     width_of,
 )
-from workbook_tools.review.pager import breaks_for
 from workbook_tools.review.rules import RULE_TEXT, cached_class, final_formula, team_validation
 from workbook_tools.spec.campaign import Campaign, ReviewRule
 from workbook_tools.spec.criteria import Section
@@ -86,7 +86,7 @@ def unit_sheet(wb, fm: dict, campaign: Campaign, outcome: UnitOutcome, name: str
     heights.update(_signature(ws, fm, last))
     for row, points in heights.items():
         ws.set_row(row, points)
-    ws.set_h_pagebreaks(breaks_for(heights, HEADER_ROW, *_groups(blocks, last)))
+    ws.set_h_pagebreaks(breaks_for(heights, HEADER_ROW, body_height(TABLE_MARGINS), *_groups(blocks, last)))
     ws.protect(campaign.sheet_password, PROTECT_OPTIONS)
     print_setup(ws, margins=TABLE_MARGINS, repeat_row=HEADER_ROW, area=(0, C_STT, last + 4, C_FINAL),
                 footer=page_footer(f"{unit.name} (mã {unit.code})"), gridlines=False)
