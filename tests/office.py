@@ -436,6 +436,10 @@ class Office:
         """Return {"sheets": [{"name", "protected", "visible"}, ...]} in sheet order."""
         return self._job_on_copy({"op": "sheet_info"}, src)
 
+    def resave_docx(self, src: Path, dst: Path) -> None:
+        """Open a .docx in Writer and save it again as .docx (Word 2007-365)."""
+        self._job_with_output({"op": "resave_docx"}, src, dst, "dst")
+
     def to_pdf(self, src: Path, pdf: Path) -> None:
         """Export src to pdf through the listener (filter calc_pdf_Export)."""
         self._job_with_output({"op": "to_pdf"}, src, pdf, "pdf")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
+import zipfile
 
 import pytest
 from starlette.testclient import TestClient
@@ -111,6 +113,8 @@ def test_issue_forms_and_download_them(client):
     assert "Đã tạo 35 biểu mẫu" in issued.text
     archive = client.get("/phat-hanh.zip")
     assert archive.status_code == 200 and archive.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
+    assert sum(n.endswith(".xlsx") for n in names) == 35 and sum(n.endswith(".docx") for n in names) == 70
     again = post(client, "/phat-hanh")
     assert "đã có biểu mẫu phát hành" in again.text
     one = client.get("/phat-hanh/03550")

@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import SAMPLE, SPECS
 from workbook_tools.problems import WorkbookToolsError
 from workbook_tools.spec.campaign import load_campaign
+from workbook_tools.spec.outline import load_outline
 
 
 def test_sample_campaign(campaign):
@@ -67,20 +68,40 @@ def test_roster_with_bom_and_nfd_names(tmp_path):
 
 def test_group_with_unknown_form(tmp_path):
     path = copy_sample(tmp_path, campaign_edit=lambda t: t.replace(
-        "forms: [qcdc-hd22, dvcq-qd248, so-lieu-2023]\n  co_quan",
-        "forms: [qcdc-xa, dvcq-qd248]\n  co_quan"))
+        "forms: [qcdc-hd22, dvcq-qd248, so-lieu-2023]\n    reports: [de-cuong-qcdc, de-cuong-dvcq]\n  co_quan",
+        "forms: [qcdc-xa, dvcq-qd248]\n    reports: [de-cuong-qcdc, de-cuong-dvcq]\n  co_quan"))
     assert [c for c, _ in codes(path)] == ["CAMPAIGN_FORM_UNKNOWN"]
 
 
 def test_group_can_have_its_own_forms(tmp_path):
     path = copy_sample(tmp_path, campaign_edit=lambda t: t.replace(
-        "forms: [qcdc-hd22, dvcq-qd248, so-lieu-2023]\n  co_quan",
+        "forms: [qcdc-hd22, dvcq-qd248, so-lieu-2023]\n    reports: [de-cuong-qcdc, de-cuong-dvcq]\n  co_quan",
         "forms: [dvcq-qd248]\n  co_quan"))
     campaign = load_campaign(path)
     commune = next(u for u in campaign.units if u.group == "xa")
     agency = next(u for u in campaign.units if u.group == "co_quan")
     assert [f.id for f in campaign.forms_for(commune)] == ["dvcq-qd248"]
     assert len(campaign.forms_for(agency)) == 3
+
+
+def test_group_reports_name_declared_outlines(tmp_path):
+    path = copy_sample(tmp_path, campaign_edit=lambda t: t.replace(
+        "reports: [de-cuong-qcdc, de-cuong-dvcq]\n  co_quan", "reports: [de-cuong-xa]\n  co_quan"))
+    assert [c for c, _ in codes(path)] == ["CAMPAIGN_OUTLINE_UNKNOWN"]
+    campaign = load_campaign(SAMPLE)
+    commune = next(u for u in campaign.units if u.group == "xa")
+    assert [o.id for o in campaign.outlines_for(commune)] == ["de-cuong-qcdc", "de-cuong-dvcq"]
+
+
+def test_outline_has_two_levels_only(tmp_path):
+    source = Path(load_campaign(SAMPLE).outline("de-cuong-qcdc").source_file).read_text(encoding="utf-8")
+    deep = source.replace("        prompt: 'Viết ngắn gọn chức năng, nhiệm vụ chính của đơn vị.'\n",
+                          "        sections:\n          - {id: i.1.a, heading: 'a) Chức năng'}\n", 1)
+    assert deep != source
+    (tmp_path / "de-cuong.yaml").write_text(deep, encoding="utf-8")
+    with pytest.raises(WorkbookToolsError) as raised:
+        load_outline(tmp_path / "de-cuong.yaml")
+    assert [p.code for p in raised.value.problems] == ["OUTLINE_TOO_DEEP"]
 
 
 def test_bad_deadline_and_unknown_key(tmp_path):

@@ -46,7 +46,7 @@ def test_generate_sample(tmp_path):
     lines = result.stdout.splitlines()  # the progress bar goes to stderr
     assert lines[:3] == [
         "Đã tạo 35 biểu mẫu cho đợt 'Đánh giá, xếp loại việc thực hiện QCDC và công tác dân vận "
-        "chính quyền năm 2023'.",
+        "chính quyền năm 2023' và 70 mẫu báo cáo Word (.docx).",
         f"Thư mục: {tmp_path}",
         f"Danh sách tệp và mã SHA-256: {tmp_path / 'manifest.csv'}",
     ]

@@ -249,7 +249,7 @@ def test_summary_workbook(collected, campaign, inbox):
     _, out = collected
     book = openpyxl.load_workbook(out / "tong-hop.xlsx")
     assert book.sheetnames == ["Tổng hợp", "Chi tiết QCDC", "Chi tiết DVCQ", "Số liệu", "Biểu đồ",
-                               "Tình hình nộp", "Tệp đã nhận", "Lỗi cần xử lý"]
+                               "Tình hình nộp", "Tệp đã nhận", "Báo cáo đơn vị", "Lỗi cần xử lý"]
     overview = book["Tổng hợp"]
     texts = [c.value for row in overview.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("Thang xếp loại QCDC: Tốt: từ 90 điểm trở lên") for t in texts)

@@ -52,14 +52,18 @@ def test_new_campaign_from_a_campaign_written_in_another_style(tmp_path):
     """Comments after values and specs as a one-line list are ordinary YAML: they must work too."""
     folder = campaign_copy(tmp_path / "cu")
     text = (folder / "campaign.yaml").read_text(encoding="utf-8")
-    specs = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ") and ".yaml" in line]
+    listed = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ") and ".yaml" in line]
+    specs = [name for name in listed if "de-cuong" not in name]
+    outlines = [name for name in listed if "de-cuong" in name]
     text = "\n".join(line for line in text.splitlines() if not (line.strip().startswith("- ") and ".yaml" in line))
     text = text.replace("specs:", "specs: [" + ", ".join(specs) + "]  # các bảng tiêu chí")
+    text = text.replace("outlines:", "outlines: [" + ", ".join(outlines) + "]")
     text = text.replace("roster: roster.csv", "roster: roster.csv  # danh sách đơn vị")
     (folder / "campaign.yaml").write_text(text, encoding="utf-8")
     assert load_campaign(folder / "campaign.yaml").id == "phong-tho-2023"
     made = CliRunner().invoke(main, ["new-campaign", str(folder / "campaign.yaml"), "--year", "2024",
                                      "--deadline", "2024-11-09", "--out", str(tmp_path / "moi")])
     assert made.exit_code == 0, made.output
-    assert len(load_campaign(tmp_path / "moi" / "campaign.yaml").forms) == 3
+    made_campaign = load_campaign(tmp_path / "moi" / "campaign.yaml")
+    assert len(made_campaign.forms) == 3 and len(made_campaign.outlines) == 2
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing left aside

@@ -223,7 +223,15 @@ def op_to_pdf(ctx: Any, desktop: Any, job: dict) -> dict:
     return {"ok": True}
 
 
+def op_resave_docx(ctx: Any, desktop: Any, job: dict) -> dict:
+    """Open a Word document in Writer and store it again as .docx (what a unit on LibreOffice does)."""
+    with opened(desktop, job["src"]) as doc:
+        store(doc, job["dst"], "MS Word 2007 XML")
+    return {"ok": True}
+
+
 OPS: dict[str, Callable[[Any, Any, dict], dict]] = {
+    "resave_docx": op_resave_docx,
     "ping": op_ping,
     "fill_recalc_save": op_fill_recalc_save,
     "recalc_save": op_recalc_save,

@@ -31,3 +31,8 @@ def sample_campaign() -> Path:
 def sample_previous() -> Path:
     """Last year's sample results (a collect output folder), for the comparison."""
     return samples_dir() / "phong_tho_2022" / "ket-qua"
+
+
+def sample_report_texts() -> Path:
+    """The texts the demo's units write into their report templates."""
+    return samples_dir() / "phong_tho_2023" / "bao-cao-don-vi-mau.yaml"

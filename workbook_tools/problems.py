@@ -68,6 +68,12 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                            "Cần đúng một cột 'filled_by: unit'; các cột khác 'filled_by: team'."),
     "SPEC_RULE": (ERROR, "Quy tắc kiểm tra '{rule}' không hợp lệ: {detail}.",
                   "Viết dạng 'ma_a + ma_b <= ma_c' với các mã chỉ tiêu kiểu số nguyên đã khai báo."),
+    "OUTLINE_TOO_DEEP": (ERROR, "Mục '{id}' của đề cương có mục con lồng hai cấp; đề cương chỉ có hai cấp "
+                                "(I., 1.).",
+                         "Đưa các mục con của '{id}' lên làm mục của mục cha, hoặc gộp vào nội dung 'guidance'."),
+    "CAMPAIGN_OUTLINE_UNKNOWN": (ERROR, "Báo cáo '{outline}' trong 'reports' không có trong các tệp đề cương đã "
+                                        "khai báo.",
+                                 "Khai báo tệp đề cương có id '{outline}' trong 'outlines', hoặc sửa tên."),
     "SPEC_KIND": (ERROR, "Tệp có 'kind: {value}' không dùng được ở đây.",
                   "Dùng 'kind: criteria' cho bảng chấm điểm, 'kind: indicators' cho số liệu."),
     # --- campaign and roster ---
@@ -222,6 +228,34 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "CHECK_NOT_A_FILE": (ERROR, "{path} {detail}.",
                          "Chỉ định tệp .xlsx đơn vị gửi về; để kiểm tra cả thư mục, dùng lệnh collect --inbox "
                          "THƯ_MỤC."),
+    # --- the units' narrative reports (Word) ---
+    "REPORT_UNREADABLE": (ERROR, "Không đọc được báo cáo: {detail}.",
+                          "Đề nghị đơn vị mở báo cáo bằng Word hoặc LibreOffice, lưu lại dạng Word (.docx) và "
+                          "gửi lại."),
+    "REPORT_NOT_READ": (WARNING, "Báo cáo dạng {kind} được lưu lại nhưng không đọc được theo mục: {reason}.",
+                        "Nếu cần đưa vào bản tổng hợp, đề nghị đơn vị gửi thêm bản Word (.docx) theo mẫu."),
+    "REPORT_SIGNATURE_BAD": (ERROR, "Dữ liệu nhận diện của mẫu báo cáo đã bị sửa (chữ ký không khớp) hoặc là "
+                                    "của đợt khác: không tin mã đơn vị '{found}' ghi trong tệp; báo cáo được "
+                                    "đọc theo đầu mục như báo cáo đơn vị tự soạn.",
+                             "Đề nghị đơn vị viết vào đúng mẫu báo cáo của đợt này đã nhận và gửi lại."),
+    "REPORT_UNIT_UNKNOWN": (WARNING, "Không xác định được báo cáo này của đơn vị nào (không có dữ liệu "
+                                     "nhận diện, tên tệp và thư mục không chỉ ra đơn vị).",
+                            "Đổi tên tệp trong thư mục nhận cho bắt đầu bằng mã đơn vị (ví dụ 03550_bao-cao.docx) "
+                            "rồi tổng hợp lại."),
+    "REPORT_OUTLINE_UNKNOWN": (WARNING, "Không nhận ra báo cáo theo đề cương nào (đầu mục không khớp đề "
+                                        "cương của đợt).",
+                               "Mở báo cáo kiểm tra; nếu là báo cáo theo đề cương, đề nghị đơn vị viết lại "
+                               "vào mẫu báo cáo đã phát hành."),
+    "REPORT_UNPLACED": (WARNING, "{count} đoạn không xếp được vào mục nào của đề cương; đã giữ ở "
+                                 "\"Không xác định mục\" trong bản tổng hợp.",
+                        "Xem các đoạn này trong tong-hop-bao-cao-don-vi.docx và chép vào đúng mục khi viết "
+                        "báo cáo của huyện."),
+    "REPORT_SECTIONS_EMPTY": (WARNING, "{report} chưa viết các mục: {sections}.",
+                              "Đề nghị đơn vị bổ sung các mục còn trống (nếu có nội dung) và gửi lại báo cáo."),
+    "REPORT_SEVERAL": (ERROR, "Đơn vị có {count} báo cáo '{report}' khác nhau mà không rõ bản nào mới hơn: "
+                              "{files}. Chưa dùng bản nào.",
+                       "Hỏi đơn vị bản nào là bản cuối, để lại trong thư mục nhận chỉ bản đó (chuyển các "
+                       "bản kia ra chỗ khác) rồi tổng hợp lại."),
     "CLI_INBOX_MISSING": (ERROR, "Không tìm thấy thư mục nhận tệp {path}.",
                           "Kiểm tra lại đường dẫn sau --inbox."),
     "CLI_OUTPUT_UNWRITABLE": (ERROR, "Không ghi được kết quả vào {path}: {detail}.",

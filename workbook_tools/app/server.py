@@ -31,8 +31,8 @@ from workbook_tools.app.views import board_rows, unit_view
 from workbook_tools.outputs.ranking import ranking_name
 from workbook_tools.problems import WorkbookToolsError
 
-DOWNLOADS = ("tong-hop.xlsx", "nhac-viec.xlsx", "units.csv", "scores.csv", "indicators.csv", "issues.csv",
-             "submissions.csv")
+DOWNLOADS = ("tong-hop.xlsx", "tong-hop-bao-cao-don-vi.docx", "nhac-viec.xlsx", "units.csv", "scores.csv",
+             "indicators.csv", "issues.csv", "submissions.csv", "bao-cao-don-vi.csv")
 TEMPLATES = Environment(loader=PackageLoader("workbook_tools.app", "templates"),
                         autoescape=select_autoescape(["html"]))
 

@@ -143,11 +143,12 @@ class Desk:
         return sorted(self.issued.glob("*.xlsx"))
 
     def issued_zip(self) -> bytes | None:
-        """Every issued workbook and the manifest as one zip, or None before generation."""
+        """Every issued workbook, the report templates and the manifest as one zip, or None before
+        generation."""
         files = self.issued_files()
         if not files:
             return None
-        files += sorted(self.issued.glob("manifest.csv"))
+        files += sorted(self.issued.glob("*.docx")) + sorted(self.issued.glob("manifest.csv"))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in files:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from workbook_tools.outputs.messages import collection_message, units_to_remind
 from workbook_tools.outputs.summary.base import STATUS_TEXT, VERDICT_TEXT
+from workbook_tools.outputs.summary.reports_sheet import report_state
 from workbook_tools.problems import Problem, Severity
 from workbook_tools.results.contracts import Status
 from workbook_tools.results.model import Collection, local_text
@@ -29,6 +30,7 @@ class BoardRow:
     late: bool
     contact: str
     errors: int
+    reports: tuple[tuple[str, str], ...] = ()  # per outline: (state, empty headings)
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,16 @@ def board_rows(collection: Collection, campaign: Campaign) -> list[BoardRow]:
         contact = _contact(unit)
         errors = len(collection.errors_by_unit.get(unit.code, []))
         rows.append(BoardRow(unit.code, unit.name, campaign.group(unit.group).label, STATUS_KEY[outcome.status],
-                             STATUS_TEXT[outcome.status], results, bool(outcome.late), contact, errors))
+                             STATUS_TEXT[outcome.status], results, bool(outcome.late), contact, errors,
+                             _reports(collection, campaign, unit)))
     return rows
+
+
+def _reports(collection: Collection, campaign: Campaign, unit) -> tuple[tuple[str, str], ...]:
+    """Per outline of the campaign: the unit's report state and its empty headings."""
+    asked = {o.id for o in campaign.outlines_for(unit)}
+    sent = {r.outline_id: r for r in collection.reports if r.unit_code == unit.code}
+    return tuple(report_state(o, sent.get(o.id), o.id in asked) for o in campaign.outlines)
 
 
 def _result(form) -> str:

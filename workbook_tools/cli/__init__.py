@@ -76,7 +76,8 @@ def generate(campaign: Path, out_dir: Path | None, units: tuple[str, ...], force
         raise ProblemsError(exc) from exc
     if units and not result.files:
         raise click.ClickException(f"Không có đơn vị nào có mã: {', '.join(units)}.")
-    click.echo(f"Đã tạo {len(result.files)} biểu mẫu cho đợt '{result.campaign.name}'.")
+    click.echo(f"Đã tạo {len(result.files)} biểu mẫu cho đợt '{result.campaign.name}'"
+               + (f" và {len(result.reports)} mẫu báo cáo Word (.docx)." if result.reports else "."))
     click.echo(f"Thư mục: {result.out_dir}")
     click.echo(f"Danh sách tệp và mã SHA-256: {result.manifest}")
     if result.register_created:

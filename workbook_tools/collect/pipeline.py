@@ -23,13 +23,15 @@ from workbook_tools.read.check import Submission, check_file
 from workbook_tools.read.containers import ContainerLimits
 from workbook_tools.read.inbox import FoundFile, read_candidate, scan_inbox
 from workbook_tools.read.kinds import FileKind
+from workbook_tools.read.report import ReportRead, read_report
 from workbook_tools.read.review import read_review
 from workbook_tools.results.attach import attribute_documents
 from workbook_tools.results.choose import judge_files
 from workbook_tools.results.compact import EMPTY, CompactMap, share
 from workbook_tools.results.contracts import Verdict
 from workbook_tools.results.merge import collect_issues, merge_units
-from workbook_tools.results.model import Collection, IssueRow
+from workbook_tools.results.model import Collection, FileOutcome, IssueRow
+from workbook_tools.results.reports import decide_reports, outline_hint, readable
 from workbook_tools.results.review import review_issues
 from workbook_tools.results.years import read_results
 from workbook_tools.spec.campaign import Campaign, load_campaign
@@ -97,6 +99,8 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
     checked = _check_all(campaign, key, candidates, progress, {} if memo is None else memo)
     register = load_register(campaign)
     outcomes = attribute_documents(campaign, judge_files(campaign, found, checked, register))
+    decided = decide_reports(campaign, outcomes, _read_reports(campaign, key, outcomes))
+    outcomes = list(decided.files)
     review = read_review(campaign, review_path, key) if review_path else None
     units = merge_units(campaign, outcomes, register, review)
     issues = tuple(IssueRow("", note) for note in notes) + collect_issues(campaign, outcomes, units, register)
@@ -104,7 +108,21 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
         issues += (IssueRow("", make_problem("INBOX_EMPTY", path=str(inbox), count=len(found))),)
     if review is not None:
         issues += review_issues(campaign, review, units)
-    return Collection(campaign, inbox, run_at, tuple(outcomes), units, issues, review, register=register)
+    return Collection(campaign, inbox, run_at, tuple(outcomes), units, issues + decided.issues, review,
+                      register=register, reports=decided.reports)
+
+
+def _read_reports(campaign: Campaign, key: bytes | None, outcomes: list[FileOutcome]) -> dict[str, ReportRead]:
+    """What each attached Word report yields, by its place in the inbox (one whose bytes changed
+    meanwhile is left out, and reported unreadable)."""
+    reads = {}
+    for outcome in outcomes:
+        if readable(outcome):
+            data = read_candidate(outcome.found, ContainerLimits(max_member_bytes=campaign.max_file_bytes))
+            if data is not None:
+                reads[outcome.found.rel] = read_report(campaign, None, data, key,
+                                                       outline_hint(campaign, outcome.found.name))
+    return reads
 
 
 ReadMemo = dict[tuple[str, str, str], Submission]  # (place in inbox, content sha256, context) -> check

@@ -11,7 +11,6 @@ file. Everything is seeded, so two runs build the same inbox.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import random
 import shutil
@@ -21,11 +20,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from docx import Document
-
 from workbook_tools.collect.pipeline import CollectResult, Progress, collect_campaign
 from workbook_tools.data import sample_campaign, sample_previous
 from workbook_tools.demo.fill import fill_workbook, sample_figures, sample_scores
+from workbook_tools.demo.reports import foreign_report, plant_reports
 from workbook_tools.generate.new_campaign import new_campaign
 from workbook_tools.generate.run import GenerateResult, generate_campaign
 from workbook_tools.problems import WorkbookToolsError, make_problem
@@ -140,6 +138,7 @@ def build_inbox(generated: GenerateResult, inbox: Path, seed: int = 2023) -> lis
             story.append(f"{label}: tổng điểm bằng đơn vị liền trước (đồng hạng).")
         previous = scores
         fill_workbook(campaign, generated_file.path, _fresh(folder / name), scores, figures, saved_at=saved)
+    story += plant_reports(generated, inbox, [0, 1, 4, 7, 9, 11])
     story += _pack(campaign, files[14], inbox, "zip")
     story += _pack(campaign, files[15], inbox, "eml")
     stray = _fresh(inbox / "email" / "Bao cao ket qua QCDC 2023.pdf")
@@ -162,9 +161,10 @@ def _pack(campaign, generated_file, inbox: Path, kind: str) -> list[str]:
         target = _fresh(inbox / "zalo" / f"{unit.code} gui bieu mau va bao cao.zip")
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{unit.name}/{generated_file.path.name}", data)
-            archive.writestr(f"{unit.name}/Báo cáo QCDC năm {campaign.year}.docx", _report_docx(unit.name))
+            archive.writestr(f"{unit.name}/Báo cáo QCDC năm {campaign.year}.docx", foreign_report(campaign.year))
         os.utime(target, (sent.timestamp(), sent.timestamp()))
-        return [f"{unit.name} ({unit.code}): gửi tệp nén .zip qua Zalo, gồm biểu mẫu và báo cáo Word."]
+        return [f"{unit.name} ({unit.code}): gửi tệp nén .zip qua Zalo, gồm biểu mẫu và báo cáo Word tự soạn "
+                "(đánh số khác đề cương, thiếu mục, một đầu mục gõ không dấu)."]
     message = EmailMessage()
     message["From"], message["To"] = "vanthu@example.vn", "phongnoivu@example.vn"
     message["Subject"], message["Date"] = f"{unit.name} gửi biểu mẫu chấm điểm", format_datetime(sent)
@@ -173,15 +173,6 @@ def _pack(campaign, generated_file, inbox: Path, kind: str) -> list[str]:
     message.add_attachment(b"%PDF-1.4\n%%EOF\n", maintype="application", subtype="pdf", filename="Bao cao.pdf")
     _fresh(inbox / "email" / f"Thu {unit.code}.eml").write_bytes(message.as_bytes())
     return [f"{unit.name} ({unit.code}): thư điện tử lưu dạng .eml, đính kèm biểu mẫu và báo cáo PDF."]
-
-
-def _report_docx(unit_name: str) -> bytes:
-    document = Document()
-    document.add_paragraph(f"{unit_name.upper()}")
-    document.add_paragraph("BÁO CÁO Kết quả thực hiện Quy chế dân chủ ở cơ sở")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def _fresh(path: Path) -> Path:

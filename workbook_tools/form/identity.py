@@ -20,6 +20,11 @@ FORMAT_NAME = "workbook_tools"            # the ``format`` of a unit workbook
 REVIEW_FORMAT = "workbook_tools_review"    # ... of the inspection team's review workbook
 INSTRUCTIONS_SHEET = "Hướng dẫn"          # the first sheet of a unit workbook
 PROPERTY_PREFIX = "wt_"
+# A unit's report template (Word): its identity's format, the bookmark on each heading, the style of
+# the grey prompts (the reader drops paragraphs in it).
+REPORT_FORMAT = "workbook_tools_report"
+BOOKMARK_PREFIX = "wt_s_"
+PROMPT_STYLE, PROMPT_STYLE_ID = "Gợi ý", "Goiy"
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,11 @@ def build_metadata(campaign: Campaign, unit: Unit, identity: FileIdentity) -> di
         meta[f"form.{form.id}.sha256"] = form.content_hash
         meta[f"form.{form.id}.sheet"] = form.sheet_name
     return meta
+
+
+def bookmark_name(section_id: str) -> str:
+    """The bookmark on a report heading: 'wt_s_iii_2' for section 'iii.2'."""
+    return BOOKMARK_PREFIX + section_id.replace(".", "_")
 
 
 def property_name(key: str) -> str:

@@ -70,21 +70,22 @@ def _write(source: Path, old: Campaign, folder: Path, final: Path, year: int, de
 
 def _moved(text: str, old_dir: Path, new_dir: Path, old: Campaign, year: int, deadline: dt.date) -> str:
     """The campaign file's text for the new year and folder, line by line (comments kept)."""
-    lines, in_specs, seen = [], False, set()
+    lists = {"specs": [f.source_file for f in old.forms], "outlines": [o.source_file for o in old.outlines]}
+    lines, in_list, seen = [], False, set()
     for line in text.splitlines():
         top = _TOP_KEY.match(line)
         if top:
-            in_specs = top["key"] == "specs"
+            in_list = top["key"] in lists
             seen.add(top["key"])
-            if in_specs:  # the list written anew from the loaded specs (whatever its YAML style was)
-                lines.append("specs:")
-                lines += [f"  - {_relative(Path(f.source_file), new_dir)}" for f in old.forms]
+            if in_list:  # the list written anew from the loaded files (whatever its YAML style was)
+                lines.append(f"{top['key']}:")
+                lines += [f"  - {_relative(Path(file), new_dir)}" for file in lists[top["key"]]]
                 continue
             line = _top_line(top["key"], top["rest"], old_dir, new_dir, old, year, deadline) or line
-        elif in_specs and (not line.strip() or line[:1].isspace() or line.startswith("-")):
+        elif in_list and (not line.strip() or line[:1].isspace() or line.startswith("-")):
             continue
         else:
-            in_specs = False
+            in_list = False
         lines.append(line)
     extra = {"register": REGISTER_NAME, "secret_key_file": KEY_NAME}
     lines += [f"{key}: {value}" for key, value in extra.items() if key not in seen]

@@ -1,8 +1,9 @@
-"""The generator: one locked workbook per roster unit, plus a manifest.
+"""The generator: one locked workbook per roster unit, its report templates (one Word document per
+report outline of its group), plus a manifest (of the workbooks).
 
 ``generate_campaign`` is the library entry point behind ``workbook-tools generate``.
-Each workbook is written to a temporary file and moved into place, so an interrupted run never
-leaves a half-written workbook under its final name.
+Each workbook and report template is written to a temporary file and moved into place, so an
+interrupted run never leaves a half-written file under its final name.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from workbook_tools.fileio import write_bytes_atomic, write_csv
 from workbook_tools.form.identity import FileIdentity
 from workbook_tools.form.names import unit_file_name
 from workbook_tools.form.signing import load_or_create_key
+from workbook_tools.generate.report_template import build_report, report_file_name
 from workbook_tools.generate.template import build_template, instantiate
 from workbook_tools.generate.workbook import build_to
 from workbook_tools.parallel import ordered_map
@@ -38,6 +40,16 @@ class GeneratedFile:
 
 
 @dataclass(frozen=True)
+class GeneratedReport:
+    """One report template written for one unit and one outline."""
+
+    unit: Unit
+    outline_id: str
+    path: Path
+    file_id: str
+
+
+@dataclass(frozen=True)
 class GenerateResult:
     """What a generate run wrote."""
 
@@ -49,6 +61,7 @@ class GenerateResult:
     key_created: bool
     register_file: Path
     register_created: bool  # the officer's register did not exist and was created empty
+    reports: tuple[GeneratedReport, ...] = ()  # the report templates, by unit then outline
 
 
 def default_out_dir(campaign: Campaign) -> Path:
@@ -92,25 +105,40 @@ def _generate(campaign: Campaign, out: Path, units: tuple[str, ...], progress) -
         write_csv(register, REGISTER_COLUMNS, [])
     chosen = [u for u in campaign.units if not units or u.code in units]
     now = dt.datetime.now(dt.timezone.utc).astimezone()
-    jobs = [(unit, FileIdentity(file_id=str(uuid.uuid4()), generated_at=now)) for unit in chosen]
+    jobs = [(unit, FileIdentity(file_id=str(uuid.uuid4()), generated_at=now),
+             tuple(FileIdentity(file_id=str(uuid.uuid4()), generated_at=now)
+                   for _outline in campaign.outlines_for(unit)))
+            for unit in chosen]
     templates = {g: build_template(campaign, g, FileIdentity("", now), build_to)
                  for g in sorted({u.group for u in chosen})}
-    files = list(ordered_map(_generate_job, (campaign, key, out, templates), jobs, progress))
+    written = list(ordered_map(_generate_job, (campaign, key, out, templates), jobs, progress))
+    files = [workbook for workbook, _reports in written]
     manifest = out / "manifest.csv"
     write_csv(manifest, MANIFEST_COLUMNS, [_manifest_row(campaign, f) for f in files])
     return GenerateResult(campaign=campaign, out_dir=out, files=tuple(files), manifest=manifest,
                           key_file=key_file, key_created=key_created, register_file=register,
-                          register_created=register_created)
+                          register_created=register_created,
+                          reports=tuple(report for _workbook, reports in written for report in reports))
 
 
-def _generate_job(context, job: tuple[Unit, FileIdentity]) -> GeneratedFile:
-    """Write one unit's workbook atomically from its group's template (in a worker process)."""
+def _generate_job(context, job: tuple[Unit, FileIdentity, tuple[FileIdentity, ...]]
+                  ) -> tuple[GeneratedFile, tuple[GeneratedReport, ...]]:
+    """Write one unit's workbook atomically from its group's template, then its report templates
+    (in a worker process)."""
     campaign, key, out, templates = context
-    unit, identity = job
+    unit, identity, report_identities = job
     path = out / unit_file_name(unit)
     data = instantiate(templates[unit.group], campaign, unit, identity, key)
     write_bytes_atomic(path, data)
-    return GeneratedFile(unit=unit, path=path, sha256=hashlib.sha256(data).hexdigest(), file_id=identity.file_id)
+    workbook = GeneratedFile(unit=unit, path=path, sha256=hashlib.sha256(data).hexdigest(),
+                             file_id=identity.file_id)
+    reports = []
+    for outline, report_identity in zip(campaign.outlines_for(unit), report_identities):
+        report_path = out / report_file_name(unit, outline)
+        write_bytes_atomic(report_path, build_report(campaign, unit, outline, report_identity, key))
+        reports.append(GeneratedReport(unit=unit, outline_id=outline.id, path=report_path,
+                                       file_id=report_identity.file_id))
+    return workbook, tuple(reports)
 
 
 def _manifest_row(campaign: Campaign, generated: GeneratedFile) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """Writing a collection's outputs: the CSV contracts, ``tong-hop.xlsx``, the ranking table of each
-scored form ready to sign and, after a review round, one notice per unit; all staged and moved into
-place together (all or nothing)."""
+scored form ready to sign, the units' narrative reports compiled (``bao-cao-don-vi.csv``,
+``tong-hop-bao-cao-don-vi.docx``) and, after a review round, one notice per unit; all staged and
+moved into place together (all or nothing)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from workbook_tools.outputs.notices import notice_name, write_notice
 from workbook_tools.outputs.ranking import ranking_name, write_ranking
 from workbook_tools.outputs.reminders import REMINDERS_NAME, write_reminders
 from workbook_tools.outputs.summary.workbook import write_summary
+from workbook_tools.outputs.unit_reports import write_unit_reports
 from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.results.contracts import (
     INDICATORS_COLUMNS,
@@ -42,6 +44,8 @@ def write_outputs(collection: Collection, out: Path) -> list[Path]:
         for outcome in units_to_remind(collection):
             write_message(collection_message(collection, outcome), staged.path(message_name(outcome.unit)))
         write_reminders(collection, staged.path(REMINDERS_NAME))
+        if collection.campaign.outlines:
+            write_unit_reports(collection, staged)
         staged.own(MESSAGES_FOLDER, "*_*.txt")
         if collection.review is not None:
             for outcome in collection.units:

@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.section import Section
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
@@ -182,6 +182,31 @@ def rule(container, width_mm: float, room_mm: float, after: float = 0) -> Paragr
     return para
 
 
+def plain_style(style, size_pt: float, *, bold: bool = False, italic: bool = False,
+                color: str = "000000") -> None:
+    """A style in our font, size and colour, without Word's theme fonts and colours (blue Calibri
+    headings)."""
+    rPr = style.element.get_or_add_rPr()
+    for old in rPr.findall(qn("w:rFonts")) + rPr.findall(qn("w:color")):
+        rPr.remove(old)
+    fonts = rPr.get_or_add_rFonts()
+    for key in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(key), FONT)
+    style.font.size, style.font.bold, style.font.italic = Pt(size_pt), bold, italic
+    style.font.color.rgb = RGBColor.from_string(color)
+
+
+def bookmark(para: Paragraph, name: str, bookmark_id: int) -> None:
+    """A bookmark around the whole text of a paragraph (inside it)."""
+    p = para._p
+    start = _element("w:bookmarkStart", id=str(bookmark_id), name=name)
+    if p.pPr is not None:
+        p.pPr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(_element("w:bookmarkEnd", id=str(bookmark_id)))
+
+
 # ----- the header block and the signature -------------------------------------------------------
 
 
@@ -192,6 +217,7 @@ class Letterhead:
     issuer: tuple[str, ...]  # the issuing body, one printed line each (all bold)
     number: str              # "Số: ....../TB-UBND"; "" for none
     place_date: str          # "Phong Thổ, ngày ..... tháng ..... năm 2023"
+    parent: tuple[str, ...] = ()  # the body the issuer answers to, above it (not bold): 'UBND HUYỆN ...'
 
 
 def add_letterhead(document: DocumentObject, head: Letterhead, width_mm: float = TEXT_MM) -> Table:
@@ -200,6 +226,8 @@ def add_letterhead(document: DocumentObject, head: Letterhead, width_mm: float =
     room = (HEAD_LEFT_MM, width_mm - HEAD_LEFT_MM)
     table = borderless_table(document, 1, room)
     left, right = table.rows[0].cells
+    for line in head.parent:
+        paragraph(left, line, size=13, align=CENTER)
     for line in head.issuer:
         paragraph(left, line, size=13, bold=True, align=CENTER)
     longest = max((text_mm(line, 13, bold=True) for line in head.issuer), default=0.0)

@@ -128,6 +128,17 @@ def _read_bytes(path: Path, limits: Limits) -> bytes:
 
 
 def _check_directory(archive: zipfile.ZipFile, limits: Limits) -> None:
+    check_zip_directory(archive, limits)
+    if "xl/workbook.xml" not in archive.namelist():
+        raise XlsxError("không có phần xl/workbook.xml: không phải bảng tính .xlsx "
+                        "(có thể là tài liệu Word, PowerPoint hoặc tệp nén khác bị đổi đuôi)")
+
+
+def check_zip_directory(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse, before inflating anything, a zip whose directory declares too many parts,
+    duplicate names, parts too large or compressed too well (a zip bomb); raises XlsxError.
+
+    Shared by every reader of an Office zip (workbooks, Word reports)."""
     infos = archive.infolist()
     if len(infos) > limits.max_parts:
         raise XlsxError(f"tệp có quá nhiều thành phần ({len(infos)}): có thể là tệp độc hại")
@@ -145,13 +156,11 @@ def _check_directory(archive: zipfile.ZipFile, limits: Limits) -> None:
         total += info.file_size
     if total > limits.max_total_bytes:
         raise XlsxError("tổng dung lượng giải nén quá lớn: có thể là tệp độc hại (zip bomb)")
-    if "xl/workbook.xml" not in names:
-        raise XlsxError("không có phần xl/workbook.xml: không phải bảng tính .xlsx "
-                        "(có thể là tài liệu Word, PowerPoint hoặc tệp nén khác bị đổi đuôi)")
 
 
-def _safe(data: bytes, name: str) -> bytes:
-    """Refuse XML we will not parse: non-UTF-8 encodings and any DTD or entity declaration."""
+def check_xml(data: bytes, name: str) -> bytes:
+    """Refuse XML we will not parse: non-UTF-8 encodings and any DTD or entity declaration
+    (raises XlsxError); the bytes back when they pass. Shared with the Word report reader."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4].count(b"\x00"):
         raise XlsxError(f"phần '{name}' dùng bảng mã không hỗ trợ (chỉ nhận UTF-8)")
     declared = _ENCODING.match(data)
@@ -178,7 +187,7 @@ def read_zip_part(archive: zipfile.ZipFile, name: str | zipfile.ZipInfo) -> byte
 
 
 def _xml(archive: zipfile.ZipFile, name: str) -> ET.Element:
-    return ET.fromstring(_safe(read_zip_part(archive, name), name))
+    return ET.fromstring(check_xml(read_zip_part(archive, name), name))
 
 
 def _read_book(archive: zipfile.ZipFile, limits: Limits) -> Book:
@@ -195,13 +204,13 @@ def _read_book(archive: zipfile.ZipFile, limits: Limits) -> Book:
         part = _resolve("xl", targets.get(rel_id, ""))
         if part not in names or name in sheet_xml:
             continue
-        sheet_xml[name] = _safe(read_zip_part(archive, part), part)
+        sheet_xml[name] = check_xml(read_zip_part(archive, part), part)
         states[name] = node.get("state", "visible")
         order.append(name)
-    strings = _safe(read_zip_part(archive, "xl/sharedStrings.xml"), "xl/sharedStrings.xml") \
+    strings = check_xml(read_zip_part(archive, "xl/sharedStrings.xml"), "xl/sharedStrings.xml") \
         if "xl/sharedStrings.xml" in names else None
-    props = _custom_properties(archive) if "docProps/custom.xml" in names else {}
-    modified = _modified(archive) if "docProps/core.xml" in names else None
+    props = custom_properties(archive) if "docProps/custom.xml" in names else {}
+    modified = modified_time(archive) if "docProps/core.xml" in names else None
     return Book(tuple(order), states, sheet_xml, strings, props, modified, limits)
 
 
@@ -247,7 +256,8 @@ def _read_sheet(data: bytes, name: str, state: str, strings: list[str], budget: 
     return parser.parse_sheet(data, name, state, strings, columns), used
 
 
-def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
+def custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
+    """docProps/custom.xml as name: text value (guarded; shared with the Word report reader)."""
     root = _xml(archive, "docProps/custom.xml")
     props = {}
     for prop in root:
@@ -258,7 +268,7 @@ def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
     return props
 
 
-def _modified(archive: zipfile.ZipFile) -> dt.datetime | None:
+def modified_time(archive: zipfile.ZipFile) -> dt.datetime | None:
     """The last-saved time the saving application wrote (UTC unless it says otherwise)."""
     node = next((n for n in _xml(archive, "docProps/core.xml") if local_name(n.tag) == "modified"), None)
     text = (node.text or "").strip() if node is not None else ""

@@ -32,4 +32,6 @@ SCORES_COLUMNS = ("unit_code", "form_id", "criterion_id", "stt", "max_points", "
 INDICATORS_COLUMNS = ("unit_code", "indicator_id", "value")
 ISSUES_COLUMNS = ("severity", "code", "unit_code", "file", "sheet", "cell", "value", "message")
 SUBMISSIONS_COLUMNS = ("file", "sha256", "unit_code", "verdict", "reason", "received_at", "time_source")
+UNIT_REPORTS_COLUMNS = ("unit_code", "report_id", "section_id", "heading", "text", "file")
 SUMMARY_NAME = "tong-hop.xlsx"
+UNIT_REPORTS_NAME = "bao-cao-don-vi.csv"

@@ -18,6 +18,7 @@ from pathlib import Path
 from workbook_tools.problems import Problem, Severity
 from workbook_tools.read.check import Submission
 from workbook_tools.read.inbox import FoundFile
+from workbook_tools.read.report import SectionText
 from workbook_tools.read.review import Review
 from workbook_tools.read.sheets import FormResult
 from workbook_tools.results.compact import empty
@@ -53,6 +54,21 @@ class FileOutcome:
     saved_at: dt.datetime | None      # the save time the saving application wrote in the file
     received_at: dt.datetime | None   # when the district received it
     time_source: TimeSource           # where received_at came from
+
+
+@dataclass(frozen=True, slots=True)
+class UnitReport:
+    """One unit's narrative report for one outline, as counted: the file it came from and its text
+    by section (in the outline's order; text no heading fits last, with section id '')."""
+
+    unit_code: str
+    outline_id: str
+    file: str                        # the file's place in the inbox (FoundFile.rel)
+    sections: tuple[SectionText, ...]
+
+    def text_of(self, section_id: str) -> str:
+        """The text under one section ('' when empty)."""
+        return "\n".join(s.text for s in self.sections if s.section_id == section_id and s.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +152,7 @@ class Collection:
     review: Review | None = None
     previous: Results | None = None  # last year's results, for the comparison sheet
     register: Register | None = None  # the officer's register as read for this run
+    reports: tuple[UnitReport, ...] = ()  # the units' narrative reports, roster order then outline order
 
     def count(self, verdict: Verdict) -> int:
         """Files with this verdict."""

@@ -26,6 +26,7 @@ class FormKind(StrEnum):
 
     CRITERIA = "criteria"      # a scoring table: scored rows, totals, classification
     INDICATORS = "indicators"  # the figures sheet: typed fields and consistency rules
+    OUTLINE = "outline"        # a narrative report's outline (a Word template, not a sheet)
 
 
 class Form(Protocol):

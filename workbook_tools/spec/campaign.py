@@ -22,6 +22,7 @@ from workbook_tools.spec.base import ID_PATTERN, Form, FormKind
 from workbook_tools.spec.criteria import CriteriaSpec
 from workbook_tools.spec.indicators import IndicatorSpec
 from workbook_tools.spec.load import load_spec
+from workbook_tools.spec.outline import OutlineSpec, load_outline
 from workbook_tools.spec.yamlio import Fields, load_yaml, read_text
 
 UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
@@ -54,6 +55,7 @@ class Group:
     label: str
     header_prefix: str
     forms: tuple[str, ...]
+    reports: tuple[str, ...] = ()  # the outlines of the narrative reports it writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,7 @@ class Campaign:
     issuer_lines: tuple[str, ...] = ()
     signer: tuple[str, ...] = DEFAULT_SIGNER
     issuer_code: str = DEFAULT_ISSUER_CODE
+    outlines: tuple[OutlineSpec, ...] = ()  # the narrative reports' outlines ('outlines')
 
     @property
     def max_file_bytes(self) -> int:
@@ -135,6 +138,14 @@ class Campaign:
         """The forms this unit fills, in campaign order."""
         wanted = self.group(unit.group).forms
         return tuple(f for f in self.forms if f.id in wanted)
+
+    def outline(self, outline_id: str) -> OutlineSpec:
+        """An outline by id."""
+        return next(o for o in self.outlines if o.id == outline_id)
+
+    def outlines_for(self, unit: Unit) -> tuple[OutlineSpec, ...]:
+        """The outlines of the reports a unit writes, in the group's order."""
+        return tuple(self.outline(o) for o in self.group(unit.group).reports)
 
     def unit_code_named_in(self, file_name: str) -> str | None:
         """The roster code a file name starts with (followed by a non-alphanumeric), if any."""
@@ -167,7 +178,9 @@ def load_campaign(path: Path | str) -> Campaign:
     problems: list[Problem] = []
     top = Fields(data, str(path), "campaign.yaml", problems, line=1)
     forms, all_loaded = _load_forms(top, path, problems)
+    outlines, outlines_loaded = _load_outlines(top, path, problems)
     groups = _read_groups(top, {f.id for f in forms}, problems, check_forms=all_loaded)
+    _check_reports(top, groups, {o.id for o in outlines} if outlines_loaded else None, problems)
     roster_path = path.parent / top.text("roster")
     values = dict(
         id=top.text("id"), name=top.text("name"), year=int(top.number("year")),
@@ -196,7 +209,7 @@ def load_campaign(path: Path | str) -> Campaign:
     units = load_roster(roster_path, {g.id for g in groups}, problems) if top.has("roster") else ()
     if any(p.severity == Severity.ERROR for p in problems):
         raise WorkbookToolsError(problems)
-    return Campaign(**values, groups=groups, forms=forms, units=units, source_file=str(path))
+    return Campaign(**values, groups=groups, forms=forms, units=units, source_file=str(path), outlines=outlines)
 
 
 def _load_forms(top: Fields, path: Path,
@@ -212,6 +225,28 @@ def _load_forms(top: Fields, path: Path,
     return tuple(forms), all_loaded
 
 
+def _load_outlines(top: Fields, path: Path, problems: list[Problem]) -> tuple[tuple[OutlineSpec, ...], bool]:
+    """Load every outline file ('outlines', optional); the flag says whether all of them loaded."""
+    outlines, all_loaded = [], True
+    for entry in top.items("outlines", required=False):
+        try:
+            outlines.append(load_outline(path.parent / str(entry)))
+        except WorkbookToolsError as exc:
+            problems.extend(exc.problems)
+            all_loaded = False
+    return tuple(outlines), all_loaded
+
+
+def _check_reports(top: Fields, groups: tuple[Group, ...], known: set[str] | None,
+                   problems: list[Problem]) -> None:
+    """Every report a group writes names a declared outline (checked when they all loaded)."""
+    for group in groups if known is not None else ():
+        for outline in group.reports:
+            if outline not in known:
+                problems.append(make_problem("CAMPAIGN_OUTLINE_UNKNOWN", file=top.file, line=top.line_of("groups"),
+                                             outline=outline))
+
+
 def _read_groups(top: Fields, form_ids: set[str], problems: list[Problem],
                  check_forms: bool) -> tuple[Group, ...]:
     """Read the groups; unknown forms are reported only when every spec loaded."""
@@ -224,8 +259,8 @@ def _read_groups(top: Fields, form_ids: set[str], problems: list[Problem],
             if check_forms and form not in form_ids:
                 problems.append(make_problem("CAMPAIGN_FORM_UNKNOWN", file=top.file,
                                              line=f.line_of("forms"), form=form))
-        groups.append(Group(id=group_id, label=f.text("label"),
-                            header_prefix=f.text("header_prefix", ""), forms=forms))
+        groups.append(Group(id=group_id, label=f.text("label"), header_prefix=f.text("header_prefix", ""),
+                            forms=forms, reports=tuple(str(x) for x in f.items("reports", required=False))))
         f.finish()
     return tuple(groups)
 

@@ -3,7 +3,8 @@
 Sheets: Tổng hợp (one row per unit, counts per classification), one detail sheet per scored
 form (criteria x units, district average/min/max), Số liệu (figures per unit, per group, whole
 district), Biểu đồ (totals with the classification bands), Tình hình nộp (every unit), Tệp đã
-nhận (every file found, with its verdict), Lỗi cần xử lý (every problem with where and how to fix
+nhận (every file found, with its verdict), Báo cáo đơn vị (which unit sent which narrative report,
+its empty headings; when the campaign has outlines), Lỗi cần xử lý (every problem with where and how to fix
 it). Values are written as computed numbers, not formulas, so every spreadsheet shows them without recalculating. Text that
 came from a returned file is always written with ``write_string``: it can never become a formula.
 """
@@ -20,6 +21,7 @@ from workbook_tools.outputs.summary.files import write_files, write_submissions
 from workbook_tools.outputs.summary.issues import write_issues
 from workbook_tools.outputs.summary.overview import write_overview
 from workbook_tools.outputs.summary.previous import write_previous
+from workbook_tools.outputs.summary.reports_sheet import write_reports_sheet
 from workbook_tools.outputs.summary.review_sheet import write_review_sheet
 from workbook_tools.paper.xlsx_compat import TextWorkbook
 from workbook_tools.results.model import Collection
@@ -45,5 +47,7 @@ def write_summary(collection: Collection, path: Path) -> None:
     write_charts(wb, wb.add_worksheet("Biểu đồ"), fm, collection, scored)
     write_submissions(wb.add_worksheet("Tình hình nộp"), fm, collection)
     write_files(wb.add_worksheet("Tệp đã nhận"), fm, collection)
+    if campaign.outlines:
+        write_reports_sheet(wb.add_worksheet("Báo cáo đơn vị"), fm, collection)
     write_issues(wb.add_worksheet("Lỗi cần xử lý"), fm, collection)
     wb.close()
