@@ -408,11 +408,12 @@ def test_demo_command(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     assert "Đã nhận 34/35 đơn vị: 31 hợp lệ, 3 có lỗi, 1 chưa nộp, 1 nộp muộn." in result.output
-    assert ("Tệp trong thư mục nhận: 41 (dùng 34, thay thế 1, loại 0, tài liệu kèm 3, tệp nén/thư đã mở 2, "
-            "bỏ qua 1).") in result.output
+    assert ("Tệp trong thư mục nhận: 52 (dùng 34, thay thế 1, loại 0, tài liệu kèm 14, tệp nén/thư đã mở 2, "
+            "bỏ qua 1).") in result.output  # 14 attached: 11 reports written in the templates, 1 foreign, 2 PDFs
     _, issues = read_csv(tmp_path / "demo" / "tong-hop" / "issues.csv")
     assert {r["code"] for r in issues} == {"SCORE_BLANK", "SCORE_TEXT_REFUSED", "SCORE_OUT_OF_RANGE",
-                                           "UNIT_MISSING", "SUB_LATE"}  # a resubmission is no warning
+                                           "UNIT_MISSING", "SUB_LATE",  # a resubmission is no warning
+                                           "REPORT_SECTIONS_EMPTY", "REPORT_NOT_READ"}  # the reports planted
     again = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert again.exit_code == 0 and "Đã nhận 34/35 đơn vị" in again.output
     other = tmp_path / "khac"

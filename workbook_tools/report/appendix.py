@@ -21,9 +21,10 @@ from workbook_tools.paper.docx import (
     paragraph,
 )
 from workbook_tools.paper.docx_widths import fit_widths
+from workbook_tools.report.unit_texts import reports_not_sent
 from workbook_tools.results.contracts import Status
 from workbook_tools.results.rank import name_key
-from workbook_tools.results.years import Results, roster_changes, unit_changes
+from workbook_tools.results.years import Results, roster_changes, section_averages, unit_changes
 from workbook_tools.spec.base import format_points
 from workbook_tools.spec.campaign import Campaign
 from workbook_tools.spec.criteria import CriteriaSpec
@@ -50,10 +51,15 @@ class Appendices:
             number += 1
             landscape_section(self.document)
             self._title(number, f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI {form.short_name} NĂM {self.campaign.year}")
+            paragraph(self.document, f"Thang xếp loại: {form.bands.describe()}.", size=TABLE_PT, italic=True,
+                      after=4)
             self._ranking_table(form)
             self._count_table(form)
+            if self.previous is not None:
+                self._section_table(form)
         number += 1
-        self._title(number, "ĐƠN VỊ CHƯA NỘP, NỘP MUỘN", before=12)
+        reports = " CHƯA GỬI BÁO CÁO," if reports_not_sent(self.campaign, self.current) else ""
+        self._title(number, f"ĐƠN VỊ CHƯA NỘP,{reports} NỘP MUỘN", before=12)
         self._missing_late()
         if self.previous is not None:
             self._roster_changes()
@@ -116,16 +122,36 @@ class Appendices:
         header = ["Nhóm"] + labels + ["Còn lỗi", "Chưa nộp", "Tổng số"]
         self._grid(header, body, [LEFT] + [CENTER] * (len(header) - 1), keep=True)
 
+    def _section_table(self, form: CriteriaSpec) -> None:
+        """The district average of each section, this year and last."""
+        year = self.campaign.year
+        self._heading(f"Điểm bình quân từng mục {form.short_name} toàn {self.campaign.district} "
+                      f"so với năm {year - 1}")
+        before = {s.id: v for s, v in section_averages(self.previous, form)}
+        rows = []
+        for section, now in section_averages(self.current, form):
+            old = before.get(section.id)
+            rows.append([section.stt, section.text, format_points(section.max),
+                         format_points(now) if now is not None else "—",
+                         format_points(old) if old is not None else "—",
+                         signed(now - old) if now is not None and old is not None else "—"])
+        self._grid(["Mục", "Nội dung", "Điểm chuẩn", f"Năm {year}", f"Năm {year - 1}", "Tăng/giảm"], rows,
+                   [CENTER, LEFT] + [CENTER] * 4, keep=True)
+
     def _missing_late(self) -> None:
+        """Per unit: its forms not sent or late, and the narrative reports it did not send."""
+        reports = {o.id: o.short_name for o in self.campaign.outlines}
+        not_sent = reports_not_sent(self.campaign, self.current)
         seen, rows = set(), []
         for row in self.current.units:
             if row.code in seen:
                 continue
             seen.add(row.code)
-            if row.status == Status.MISSING:
-                rows.append([row.name, "Chưa nộp"])
-            elif row.late == "yes":
-                rows.append([row.name, "Nộp muộn"])
+            states = ["Chưa nộp" if row.status == Status.MISSING else "Nộp muộn" if row.late == "yes" else ""]
+            if row.code in not_sent:
+                states.append("Chưa gửi " + ", ".join(reports[o] for o in not_sent[row.code]))
+            if any(states):
+                rows.append([row.name, "; ".join(s for s in states if s)])
         if rows:
             self._grid(["Đơn vị", "Tình trạng"], rows, [LEFT, LEFT], keep=len(rows) <= 15)
         else:

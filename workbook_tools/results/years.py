@@ -2,7 +2,8 @@
 
 Used by ``report`` (the district's .docx) and by ``collect --previous`` (the summary sheet
 "So với năm trước"). Units of two years are matched by code; roster changes (units new this
-year, gone since last year, renamed) are listed, never dropped.
+year, gone since last year, renamed) are listed, never dropped. The units' narrative reports
+(``bao-cao-don-vi.csv``) are read when the folder has them (an older folder has none: no reports).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
 
+from workbook_tools.fileio import FORMULA_STARTS
 from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.results.compact import EMPTY, CompactMap, share
 from workbook_tools.results.contracts import Status
@@ -22,6 +24,7 @@ from workbook_tools.spec.criteria import CriteriaSpec, Section
 from workbook_tools.spec.scoring import round2
 
 RESULT_FILES = ("units.csv", "scores.csv", "indicators.csv")
+REPORT_TEXTS_FILE = "bao-cao-don-vi.csv"  # optional: the units' narrative reports, by section
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,19 @@ class UnitRow:
     file: str
 
 
+@dataclass(frozen=True)
+class ReportText:
+    """One line of bao-cao-don-vi.csv: what a unit wrote under one section of one of its reports
+    (``section_id`` '' for text that fits no heading)."""
+
+    unit_code: str
+    report_id: str   # the outline's id
+    section_id: str
+    heading: str
+    text: str
+    file: str
+
+
 @dataclass
 class Results:
     """One year's collected results (per-unit scores and figures kept compact: 10,000 units fit)."""
@@ -49,6 +65,9 @@ class Results:
     units: list[UnitRow] = field(default_factory=list)
     scores: dict[tuple[str, str], Mapping[str, Decimal]] = field(default_factory=dict)  # (unit, form) -> row
     figures: dict[str, Mapping[str, str]] = field(default_factory=dict)  # unit -> indicator -> text
+    # (unit, report id, section id) -> what the unit wrote there; empty when no report came in
+    report_texts: dict[tuple[str, str, str], ReportText] = field(default_factory=dict)
+    reports_read: bool = False  # whether the folder had bao-cao-don-vi.csv (else: reports unknown)
 
     def rows(self, form_id: str) -> list[UnitRow]:
         """units.csv rows of one form, in file (roster) order."""
@@ -66,15 +85,47 @@ class Results:
         """A figure as written in indicators.csv, or None when blank."""
         return self.figures.get(unit_code, EMPTY).get(indicator_id)
 
+    def report_text(self, unit_code: str, report_id: str, section_id: str) -> str:
+        """What a unit wrote under a section of one of its reports ('' when nothing)."""
+        found = self.report_texts.get((unit_code, report_id, section_id))
+        return found.text if found else ""
+
 
 def read_results(folder: Path | str) -> Results:
-    """Load units.csv, scores.csv and indicators.csv from a collect output folder."""
+    """Load units.csv, scores.csv and indicators.csv from a collect output folder, and the units'
+    report texts (bao-cao-don-vi.csv) when it is there."""
     folder = Path(folder)
     missing = [name for name in RESULT_FILES if not (folder / name).is_file()]
     if missing:
         raise WorkbookToolsError([make_problem("FILE_NOT_FOUND", path=str(folder / name)) for name in missing])
-    return results_from_rows(folder, _rows(folder / "units.csv"), _rows(folder / "scores.csv"),
-                             _rows(folder / "indicators.csv"))
+    results = results_from_rows(folder, _rows(folder / "units.csv"), _rows(folder / "scores.csv"),
+                                _rows(folder / "indicators.csv"))
+    if (folder / REPORT_TEXTS_FILE).is_file():
+        results.report_texts.update(report_texts(_rows(folder / REPORT_TEXTS_FILE)))
+        results.reports_read = True
+    return results
+
+
+def report_texts(rows) -> dict[tuple[str, str, str], ReportText]:
+    """bao-cao-don-vi.csv rows by (unit, report, section); a text made inert is read back as written;
+    two rows of one key (a hand-edited file) are joined, nothing is dropped."""
+    found: dict[tuple[str, str, str], ReportText] = {}
+    for row in map(_texts, rows):
+        item = ReportText(unit_code=row.get("unit_code", "").strip(), report_id=row.get("report_id", "").strip(),
+                          section_id=row.get("section_id", "").strip(), heading=_revived(row.get("heading", "")),
+                          text=_revived(row.get("text", "")), file=row.get("file", ""))
+        if not item.unit_code or not item.text.strip():
+            continue
+        key = (item.unit_code, item.report_id, item.section_id)
+        if key in found:
+            item = replace(found[key], text=found[key].text + "\n" + item.text)
+        found[key] = item
+    return found
+
+
+def _revived(text: str) -> str:
+    """A CSV text as the unit wrote it: the quote that made it inert ('- ý kiến' written "'- ý kiến") removed."""
+    return text[1:] if text[:1] == "'" and text[1:2] and text[1:2] in _FORMULA_FIRST else text
 
 
 def results_from_rows(folder: Path, units, scores, indicators) -> Results:
@@ -95,6 +146,9 @@ def results_from_rows(folder: Path, units, scores, indicators) -> Results:
     results.scores.update(scores_store.finish())
     results.figures.update(figures_store.finish())
     return results
+
+
+_FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
 
 
 def _texts(row) -> dict[str, str]:
