@@ -92,6 +92,7 @@ def test_drop_files_then_the_board_the_unit_and_the_downloads(client, generated,
     assert "Xã Sì Lở Lầu" in board.text and "Cần chọn tệp" in board.text  # two files, same times
     assert "Phòng Nội vụ" in board.text and "Hợp lệ" in board.text      # CQ02's file counts
     assert "<code>hop-thu</code>" in board.text and str(app_dir) not in board.text  # no path of the machine
+    assert "<th>Báo cáo QCDC</th>" in board.text and "Chưa gửi" in board.text  # the narrative reports' state
     only = client.get("/?tinh-trang=chua-nop", headers={"HX-Request": "true", "HX-Target": "bang"})
     assert "<table" in only.text and "Xã Sì Lở Lầu" not in only.text and "<html" not in only.text
     unit = client.get("/don-vi/03550")

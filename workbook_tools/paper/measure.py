@@ -57,6 +57,7 @@ def column_points(width_units: float, unit: float = UNIT_PT) -> float:
     return width_units * unit - PAD_PT
 
 
+@lru_cache(maxsize=1 << 16)  # the same texts come back row after row (one warning per unit)
 def wrapped_lines(text: str, width_units: float, size: float = DEFAULT_SIZE, bold: bool = False,
                   italic: bool = False, unit: float = UNIT_PT) -> int:
     """Lines the text takes when wrapped in a column ``width_units`` wide (a piece wider than the
@@ -64,15 +65,21 @@ def wrapped_lines(text: str, width_units: float, size: float = DEFAULT_SIZE, bol
     room = max(1.0, column_points(width_units, unit))
     lines = 0
     for paragraph in str(text).split("\n"):
-        line = ""
         lines += 1
+        width = trailing = 0.0  # the line's width, and that of the spaces at its end
         for piece in _PIECES.findall(paragraph):
-            if line.strip() and text_width((line + piece).rstrip(), size, bold, italic) > room:
+            piece_width = text_width(piece, size, bold, italic)
+            if piece.isspace() and width - trailing > room:  # after a word wider than the column
                 lines += 1
-                line = piece.lstrip()
+                width = trailing = 0.0
+            elif piece.isspace():
+                width, trailing = width + piece_width, trailing + piece_width
+            elif width - trailing > 0 and width + piece_width > room:  # a word that does not fit: next line
+                lines += 1
+                width, trailing = piece_width, 0.0
             else:
-                line += piece
-            lines += max(0, math.ceil(text_width(piece.strip(), size, bold, italic) / room) - 1)
+                width, trailing = width + piece_width, 0.0
+            lines += max(0, math.ceil((0.0 if piece.isspace() else piece_width) / room) - 1)
     return lines
 
 
