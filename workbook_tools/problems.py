@@ -12,8 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 
 class Severity(StrEnum):
     """An error must be fixed before the file counts; a warning should be looked at."""
@@ -256,6 +254,9 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                               "{files}. Chưa dùng bản nào.",
                        "Hỏi đơn vị bản nào là bản cuối, để lại trong thư mục nhận chỉ bản đó (chuyển các "
                        "bản kia ra chỗ khác) rồi tổng hợp lại."),
+    "CACHE_IGNORED": (WARNING, "Không dùng bộ nhớ đệm của lần tổng hợp trước ({path}: {detail}); đã đọc lại mọi tệp.",
+                      "Không cần làm gì: lần tổng hợp này ghi lại bộ nhớ đệm mới. Nếu thông báo lặp lại, xóa thư "
+                      "mục chứa tệp đó."),
     "CLI_INBOX_MISSING": (ERROR, "Không tìm thấy thư mục nhận tệp {path}.",
                           "Kiểm tra lại đường dẫn sau --inbox."),
     "CLI_OUTPUT_UNWRITABLE": (ERROR, "Không ghi được kết quả vào {path}: {detail}.",
@@ -361,8 +362,17 @@ class ProblemSink:
 
 
 def excel_cell(row: int, col: int) -> str:
-    """A1 reference of a 1-based cell, e.g. (12, 5) -> 'E12'."""
-    return xl_rowcol_to_cell(row - 1, col - 1)
+    """A1 reference of a 1-based cell, e.g. (12, 5) -> 'E12' ('' for a row or column below 1).
+
+    Written out rather than taken from xlsxwriter, whose import costs more than the reading commands
+    take to start (benchmarks/startup.py); tests/test_startup.py checks the two agree."""
+    if row < 1 or col < 1:
+        return ""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
 
 
 def catalogue_table() -> list[tuple[str, Severity, str]]:

@@ -9,14 +9,14 @@ README (``outputs``). All outputs are staged and moved into place together at th
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import importlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from workbook_tools.collect.cache import Memo, cache_path, check_context, load_cache, save_cache
 from workbook_tools.form.signing import campaign_key
-from workbook_tools.outputs.write import write_outputs
 from workbook_tools.parallel import ordered_map
 from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.read.check import Submission, check_file
@@ -66,9 +66,12 @@ def collect_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path
     out = Path(out_dir) if out_dir else default_out_dir(campaign)
     _apart(Path(inbox), out)
     last_year = read_results(previous) if previous else None
-    collection = collect(campaign, Path(inbox), progress, Path(review) if review else None, memo)
+    collection = collect(campaign, Path(inbox), progress, Path(review) if review else None, memo,
+                         cache=cache_path(out))
     collection = replace(collection, previous=last_year)
-    outputs = write_outputs(collection, out)
+    # the writers (python-docx, xlsxwriter) take longer to import than the command takes to start:
+    # loaded once the inbox is read, never before (benchmarks/startup.py)
+    outputs = importlib.import_module("workbook_tools.outputs.write").write_outputs(collection, out)
     return CollectResult(collection, out, tuple(outputs))
 
 
@@ -83,11 +86,14 @@ def _apart(inbox: Path, out: Path) -> None:
 
 
 def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
-            review_path: Path | None = None, memo: ReadMemo | None = None) -> Collection:
+            review_path: Path | None = None, memo: ReadMemo | None = None,
+            cache: Path | None = None) -> Collection:
     """Read and judge every file in the inbox, and the review workbook if given (no output written).
 
     ``memo`` (kept by a caller that collects the same inbox again and again, like the app) holds the
-    checks of earlier runs by place and content: only new or changed files are read again."""
+    checks of earlier runs by place and content: only new or changed files are read again. ``cache``:
+    where the checks are kept on disk between runs (``collect.cache``; filled from there when the memo is
+    empty, written back after reading)."""
     if not inbox.is_dir():
         raise WorkbookToolsError([make_problem("CLI_INBOX_MISSING", path=str(inbox))])
     if review_path is not None and not review_path.is_file():
@@ -96,7 +102,15 @@ def collect(campaign: Campaign, inbox: Path, progress: Progress | None = None,
     key, notes = campaign_key(Path(campaign.secret_key_file))
     found = scan_inbox(inbox, campaign.max_file_bytes)
     candidates = [f for f in found if f.kind == FileKind.CANDIDATE]
-    checked = _check_all(campaign, key, candidates, progress, {} if memo is None else memo)
+    memo = {} if memo is None else memo
+    context = check_context(campaign, key)
+    if cache is not None and not memo:
+        loaded = load_cache(cache, context, key)
+        memo.update({k: compact_submission(campaign, v) for k, v in loaded.memo.items()})
+        notes += [loaded.notice] if loaded.notice else []
+    checked = _check_all(campaign, context, key, candidates, progress, memo)
+    if cache is not None:
+        save_cache(cache, context, key, memo)
     register = load_register(campaign)
     outcomes = attribute_documents(campaign, judge_files(campaign, found, checked, register))
     decided = decide_reports(campaign, outcomes, _read_reports(campaign, key, outcomes))
@@ -125,14 +139,13 @@ def _read_reports(campaign: Campaign, key: bytes | None, outcomes: list[FileOutc
     return reads
 
 
-ReadMemo = dict[tuple[str, str, str], Submission]  # (place in inbox, content sha256, context) -> check
+ReadMemo = Memo  # (place in inbox, content sha256, context) -> check; kept on disk by ``collect.cache``
 
 
-def _check_all(campaign: Campaign, key: bytes | None, candidates: list[FoundFile], progress: Progress | None,
-               memo: ReadMemo) -> dict[str, Submission]:
+def _check_all(campaign: Campaign, context: str, key: bytes | None, candidates: list[FoundFile],
+               progress: Progress | None, memo: ReadMemo) -> dict[str, Submission]:
     """Every candidate's check: from the memo when the same bytes were checked at the same place under
     the same campaign and key, else read now (in parallel); the memo keeps only this inbox's checks."""
-    context = hashlib.sha256(repr(campaign).encode() + (key or b"")).hexdigest()
     keys = {item.rel: (item.rel, item.sha256, context) for item in candidates}
     fresh = [item for item in candidates if not item.sha256 or keys[item.rel] not in memo]
     for item, result in zip(fresh, ordered_map(_check_job, (campaign, key), fresh, progress)):
