@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 from tests.helpers import campaign_copy
 from workbook_tools.demo.run import build_inbox
+from workbook_tools.generate.report_template import report_file_name
 from workbook_tools.spec.campaign import load_campaign
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -154,5 +155,8 @@ def _returned_files(blanks: Path, inbox: Path) -> list[Path]:
     with (blanks / "manifest.csv").open(encoding="utf-8-sig", newline="") as stream:
         files = tuple(SimpleNamespace(unit=units[row["unit_code"]], path=blanks / row["file"])
                       for row in csv.DictReader(stream))
-    build_inbox(SimpleNamespace(campaign=campaign, files=files), inbox)
+    reports = tuple(SimpleNamespace(unit=unit, outline_id=outline.id, path=blanks / report_file_name(unit, outline))
+                    for unit in campaign.units for outline in campaign.outlines_for(unit))
+    assert all(report.path.is_file() for report in reports)  # the zip carries the report templates
+    build_inbox(SimpleNamespace(campaign=campaign, files=files, reports=reports), inbox)
     return sorted(path for path in inbox.rglob("*") if path.is_file())

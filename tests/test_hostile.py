@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE
+from workbook_tools.collect.cache import CACHE_FOLDER, CACHE_NAME
 from workbook_tools.collect.pipeline import collect, collect_campaign
 from workbook_tools.demo.fill import fast_fill, sample_figures, sample_scores, write_synthetic_campaign
 from workbook_tools.form.signing import campaign_key
@@ -411,13 +412,14 @@ def test_killed_run_leaves_complete_outputs(campaign, generated, tmp_path):
             else:
                 openpyxl.load_workbook(io.BytesIO(data))  # a complete workbook
     subprocess.run(command + ["--out", str(out)], check=True, capture_output=True)
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # stale temporary files removed
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [CACHE_FOLDER]  # stale temporaries gone
+    assert [p.name for p in (out / CACHE_FOLDER).iterdir()] == [CACHE_NAME]
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:
     """Every output file under folder (messages in tin-nhan/ too), but temporary ones."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file() and not p.name.startswith(".")}
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
 
 
 def test_formula_like_text_from_files_stays_text(campaign, generated, tmp_path):
