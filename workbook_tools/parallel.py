@@ -8,9 +8,8 @@ under every start method: ``fork`` (Linux), ``spawn`` (Windows, macOS) — the e
 
 from __future__ import annotations
 
-import multiprocessing
+import importlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator
 
 MIN_PER_WORKER = 16  # below this many items per core, stay in one process
@@ -48,8 +47,12 @@ def ordered_map(function: Callable[[Any, Any], Any], context: Any, items: list,
             yield result
         return
     method = os.environ.get("WORKBOOK_TOOLS_START_METHOD") or None
-    with ProcessPoolExecutor(max_workers=count, initializer=_init, initargs=(context,),
-                             mp_context=multiprocessing.get_context(method)) as pool:
+    # the pool's modules cost more to import than a small batch takes: loaded only for a batch worth it
+    # (benchmarks/startup.py)
+    futures = importlib.import_module("concurrent.futures")
+    multiprocessing = importlib.import_module("multiprocessing")
+    with futures.ProcessPoolExecutor(max_workers=count, initializer=_init, initargs=(context,),
+                                     mp_context=multiprocessing.get_context(method)) as pool:
         chunk = max(1, min(8, len(items) // (count * 8)))  # small chunks: no idle worker at the end
         for result in pool.map(_call, ((function, item) for item in items), chunksize=chunk):
             done += 1

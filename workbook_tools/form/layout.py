@@ -13,8 +13,7 @@ import functools
 import math
 from dataclasses import dataclass
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
+from workbook_tools.problems import excel_cell
 from workbook_tools.spec.criteria import CriteriaSpec, Node, Section
 from workbook_tools.spec.indicators import Indicator, IndicatorGroup, IndicatorSpec
 
@@ -44,7 +43,7 @@ WIDTH_STEP = 7  # widths are stored in whole pixels: 1/7 unit
 
 def cell_ref(row: int, col: int) -> str:
     """A1 reference of a 0-based cell, e.g. (11, 4) -> 'E12'."""
-    return xl_rowcol_to_cell(row, col)
+    return excel_cell(row + 1, col + 1)
 
 
 @dataclass(frozen=True)

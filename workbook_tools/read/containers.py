@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import email.policy
-import email.utils
+import importlib
 import io
 import posixpath
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from workbook_tools.problems import nfc
 from workbook_tools.read.xlsx import read_zip_part
@@ -231,8 +229,11 @@ def _escapes(name: str) -> bool:
 
 
 def _mail_members(data: bytes, budget: Budget) -> list[Member]:
+    # the parts of ``email`` that read a message cost more to import than a collection takes to start,
+    # and few inboxes hold saved e-mails: loaded on the first one (benchmarks/startup.py)
+    policy, message_type = importlib.import_module("email.policy"), importlib.import_module("email.message")
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default)
+        message = email.message_from_bytes(data, policy=policy.default)
     except Exception:  # noqa: BLE001 - the parser of a hostile e-mail may fail in any way
         raise ContainerError(MAIL_BROKEN) from None
     sent_at = _sent_at(message)
@@ -247,7 +248,7 @@ def _mail_members(data: bytes, budget: Budget) -> list[Member]:
         try:
             name = _attachment_name(part, index, used)
         except Exception:  # noqa: BLE001 - a broken file name: the attachment keeps a made-up one
-            name = _attachment_name(EmailMessage(), index, used)
+            name = _attachment_name(message_type.EmailMessage(), index, used)
         try:
             body = part.get_payload(decode=True) or b""  # the attachment's bytes, whatever its declared type
         except Exception:  # noqa: BLE001 - a broken attachment is one member's problem, not the run's
@@ -260,7 +261,7 @@ def _mail_members(data: bytes, budget: Budget) -> list[Member]:
     return members
 
 
-def _attachments(message: EmailMessage):
+def _attachments(message: email.message.EmailMessage):
     """Every part that is a file (an attachment, or an inline part with a file name), in order;
     the attachments of a forwarded e-mail inside are taken as this e-mail's own."""
     for part in message.walk():
@@ -270,7 +271,7 @@ def _attachments(message: EmailMessage):
             yield part
 
 
-def _attachment_name(part: EmailMessage, index: int, used: set[str]) -> str:
+def _attachment_name(part: email.message.EmailMessage, index: int, used: set[str]) -> str:
     name = nfc((part.get_filename() or f"tep-dinh-kem-{index}").replace("\\", "/").rsplit("/", 1)[-1]).strip()
     name = name or f"tep-dinh-kem-{index}"
     unique, number = name, 2
@@ -282,12 +283,12 @@ def _attachment_name(part: EmailMessage, index: int, used: set[str]) -> str:
     return unique
 
 
-def _sent_at(message: EmailMessage) -> dt.datetime | None:
+def _sent_at(message: email.message.EmailMessage) -> dt.datetime | None:
     """The e-mail's Date header, or None when absent or unreadable; naive when it names no zone
     (the reader of the campaign puts it in the campaign's time zone, never in UTC)."""
     try:
         value = message["Date"]
-        moment = email.utils.parsedate_to_datetime(str(value)) if value else None
+        moment = importlib.import_module("email.utils").parsedate_to_datetime(str(value)) if value else None
     except (TypeError, ValueError, IndexError):
         return None
     return moment
