@@ -18,8 +18,12 @@ from workbook_tools.fileio import write_bytes_atomic, write_csv
 from workbook_tools.form.identity import FileIdentity
 from workbook_tools.form.names import unit_file_name
 from workbook_tools.form.signing import load_or_create_key
-from workbook_tools.generate.report_template import build_report, report_file_name
-from workbook_tools.generate.template import build_template, instantiate
+from workbook_tools.generate.report_template import (
+    build_report_template,
+    instantiate_report,
+    report_file_name,
+)
+from workbook_tools.generate.template import build_template, instantiate, marker_unit
 from workbook_tools.generate.workbook import build_to
 from workbook_tools.parallel import ordered_map
 from workbook_tools.problems import WorkbookToolsError, make_problem
@@ -109,9 +113,12 @@ def _generate(campaign: Campaign, out: Path, units: tuple[str, ...], progress) -
              tuple(FileIdentity(file_id=str(uuid.uuid4()), generated_at=now)
                    for _outline in campaign.outlines_for(unit)))
             for unit in chosen]
-    templates = {g: build_template(campaign, g, FileIdentity("", now), build_to)
-                 for g in sorted({u.group for u in chosen})}
-    written = list(ordered_map(_generate_job, (campaign, key, out, templates), jobs, progress))
+    groups = sorted({u.group for u in chosen})
+    templates = {g: build_template(campaign, g, FileIdentity("", now), build_to) for g in groups}
+    report_templates = {(g, o.id): build_report_template(campaign, g, o, now)
+                        for g in groups for o in campaign.outlines_for(marker_unit(g))}
+    context = (campaign, key, out, templates, report_templates)
+    written = list(ordered_map(_generate_job, context, jobs, progress))
     files = [workbook for workbook, _reports in written]
     manifest = out / "manifest.csv"
     write_csv(manifest, MANIFEST_COLUMNS, [_manifest_row(campaign, f) for f in files])
@@ -123,9 +130,9 @@ def _generate(campaign: Campaign, out: Path, units: tuple[str, ...], progress) -
 
 def _generate_job(context, job: tuple[Unit, FileIdentity, tuple[FileIdentity, ...]]
                   ) -> tuple[GeneratedFile, tuple[GeneratedReport, ...]]:
-    """Write one unit's workbook atomically from its group's template, then its report templates
-    (in a worker process)."""
-    campaign, key, out, templates = context
+    """Write one unit's workbook atomically from its group's template, then its report templates from
+    its group's (in a worker process)."""
+    campaign, key, out, templates, report_templates = context
     unit, identity, report_identities = job
     path = out / unit_file_name(unit)
     data = instantiate(templates[unit.group], campaign, unit, identity, key)
@@ -135,7 +142,9 @@ def _generate_job(context, job: tuple[Unit, FileIdentity, tuple[FileIdentity, ..
     reports = []
     for outline, report_identity in zip(campaign.outlines_for(unit), report_identities):
         report_path = out / report_file_name(unit, outline)
-        write_bytes_atomic(report_path, build_report(campaign, unit, outline, report_identity, key))
+        template = report_templates[unit.group, outline.id]
+        write_bytes_atomic(report_path, instantiate_report(template, campaign, unit, outline, report_identity,
+                                                           key))
         reports.append(GeneratedReport(unit=unit, outline_id=outline.id, path=report_path,
                                        file_id=report_identity.file_id))
     return workbook, tuple(reports)
