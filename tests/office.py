@@ -117,6 +117,17 @@ def require_office() -> None:
     pytest.skip(reason)
 
 
+def require_gnumeric() -> str:
+    """The path of Gnumeric's ``ssconvert``; fail (when CI == "true") or skip the test if it is missing."""
+    found = shutil.which("ssconvert")
+    if found:
+        return found
+    reason = "Gnumeric checks unavailable: ssconvert not found on PATH (apt-get install gnumeric)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 class Office:
     """One headless soffice listener, shared by many jobs; a context manager.
 

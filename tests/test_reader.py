@@ -54,6 +54,27 @@ def test_scanner_equals_parser_after_libreoffice(office, sources, tmp_path):
     assert assert_scanner_agrees((tmp_path / "lo.xlsx").read_bytes()) >= 4
 
 
+def test_scanner_reads_gnumeric_saves(campaign, sources, tmp_path):
+    """Gnumeric indents its XML (white space between the elements of a cell and of a string item):
+    every sheet and the shared strings still take the fast path, read as the parser reads them, and
+    the file checks as the same valid return."""
+    import subprocess
+
+    from tests.office import require_gnumeric
+    from workbook_tools.read.check import check_file
+
+    src, saved = tmp_path / "in.xlsx", tmp_path / "gnumeric.xlsx"
+    src.write_bytes(sources["openpyxl"])
+    subprocess.run([require_gnumeric(), str(src), str(saved)], check=True, capture_output=True, timeout=120)
+    data = saved.read_bytes()
+    assert b"\n      <c r=" in X.read_xlsx(data)._xml["QCDC"]  # indented, as Gnumeric writes
+    assert assert_scanner_agrees(data) >= 4
+    assert scanner.simple_strings(X.read_xlsx(data)._strings_xml.decode("utf-8")) is not None
+    before, after = check_file(campaign, src), check_file(campaign, saved)
+    assert [(f.form_id, f.scores, f.total) for f in after.forms] == [(f.form_id, f.scores, f.total) for f in before.forms]
+    assert [p.code for p in after.problems] == [p.code for p in before.problems]
+
+
 UNUSUAL_CELLS = (
     b'<c r="A1" x="a>b" t="s"><v>0</v></c>', b'<c r="A1"\nt="b"><v>1</v></c>',
     b'<c r="A1"><v>1</v></c><!-- <c r="A2"><v>9</v></c> -->', b'<c r="A1"><v>1</v><extra/></c>',
@@ -132,7 +153,13 @@ BODIES = [b'', b'<v>0</v>', b'<v>1</v>', b'<v>2.5</v>', b'<v>-3</v>', b'<v>1e2</
           b'<is><t>x</t></is>', b'<is><t xml:space="preserve"> y </t></is>', b"<is><t a='b'>z</t></is>",
           b'<is><r><t>a</t></r><r><rPr><b/></rPr><t>b</t></r></is>', b'<is><t>a</t><rPh sb="0" eb="1"><t>p</t></rPh></is>',
           b'<is><t x="c>d">w</t></is>', b'<is><t/></is>', b'<!-- c --><v>1</v>', b'<v><![CDATA[8]]></v>',
-          b'<?pi x?><v>1</v>', b'<v>1</v><extra/>', b'<v>1</v><v>2</v>', b'<c r="Z9"><v>1</v></c>']
+          b'<?pi x?><v>1</v>', b'<v>1</v><extra/>', b'<v>1</v><v>2</v>', b'<c r="Z9"><v>1</v></c>',
+          # white space between elements, as Gnumeric indents; text beside elements; characters
+          # that are white space to a regex but not allowed in XML
+          b'\n  <v>1</v>\n', b'\r\n\t<v>2.5</v> ', b' <f>SUM(A1)</f>\n <v>3</v>\n', b'\n<f t="shared" si="0"/>\n',
+          b'\n <is>\n  <t>x</t>\n </is>\n', b'<is> <r> <rPr> <b/> <sz val="1"/> </rPr> <t>b</t> </r>\n<t> c </t> </is>',
+          b'<is>\n<r><t>a</t></r>\n</is>', b'\n', b' x <v>1</v>', b'<v>1</v> y ', b'\x0c<v>1</v>', b'<v>1</v>\x0b',
+          b' <v/> ', b'\n<v>1</v>\n<is><t>i</t></is>\n', b'<is>\n<t>a</t> z </is>']
 
 
 def _cell_markup(ref: bytes, attrs: bytes, body: bytes | None) -> bytes:
@@ -172,7 +199,9 @@ ITEMS = [b"<si><t>a</t></si>", b'<si><t xml:space="preserve"> b </t></si>', b"<s
          b"<si><t>c &amp; &#273;</t></si>", b"<si><r><t>d</t></r><r><t>e</t></r></si>",
          b'<si><t>f</t><rPh sb="0" eb="1"><t>g</t></rPh></si>', b"<!-- <si><t>fake</t></si> -->",
          b"<si><t><![CDATA[h]]></t></si>", b"<?pi <si><t>fake</t></si>?>", b"<si ><t>i</t></si>",
-         b"<si><t x='1'>j</t></si>", b"<x:si><x:t>k</x:t></x:si>", b"<si><t>l</t></si >"]
+         b"<si><t x='1'>j</t></si>", b"<x:si><x:t>k</x:t></x:si>", b"<si><t>l</t></si >",
+         b"\n  ", b"<si>\n    <t>m</t>\n  </si>", b"<si> <t/> </si>", b"<si>\r\n<t xml:space=\"preserve\"> n </t>\t</si>",
+         b"<si>\n<r>\n<t>o</t>\n</r>\n</si>", b"<si> p <t>q</t></si>", b"<si>\x0c<t>r</t></si>"]
 
 
 @given(st.lists(st.sampled_from(ITEMS), min_size=1, max_size=5), st.booleans())

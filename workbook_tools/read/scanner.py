@@ -26,7 +26,8 @@ _QUOTED_ATTRIBUTES = _ATTRIBUTE_LIST + rb"\s*"
 _ATTRIBUTE = re.compile(rb'\s+([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 # After '<c r="A12"' either a cell the scanner reads (self-closing, a bare <v>, or another body),
 # or an odd cell (marked by the last group, one byte of lookahead) that sends the sheet to the parser.
-_CELL_TAIL = (rb'"(?:' + _ATTRIBUTES + rb'(?:(/)>|><v>([^<]*)</v>(</c>)|>(.*?)</c>)|(?=(.)))')
+_WS = rb"[ \t\r\n]*+"  # XML white space between elements (Gnumeric indents its cells)
+_CELL_TAIL = (rb'"(?:' + _ATTRIBUTES + rb'(?:(/)>|>' + _WS + rb'<v>([^<]*)</v>' + _WS + rb'(</c>)|>(.*?)</c>)|(?=(.)))')
 _SCAN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})' + _CELL_TAIL, re.S)
 _SCAN_VALUE = re.compile(rb"<v>([^<]*)</v>")
 # <f> and <t> hold text, which could swallow the rest of an attribute value holding '>' (see
@@ -50,28 +51,32 @@ def _cell_pattern(columns: frozenset[int] | None) -> re.Pattern[bytes]:
     return re.compile(rb'<c r="(' + letters + rb')([0-9]{1,7})' + _CELL_TAIL, re.S)
 
 
-_STRING_ITEM = r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si><t/></si>'
+_STRING_ITEM = (r'<si>[ \t\r\n]*+<t(?: xml:space="preserve")?>([^<]*)</t>[ \t\r\n]*+</si>'
+                r'|<si>[ \t\r\n]*+<t/>[ \t\r\n]*+</si>')
 _SIMPLE_STRINGS = re.compile(_STRING_ITEM)
 
 
 # The grammar of <sheetData> as the common writers produce it: rows of unprefixed '<c r="A1"'
 # cells whose bodies are an optional formula, an optional value and an optional inline string
-# (plain text runs). Anything else (other elements, prefixes, whitespace inside a cell, a second
-# value ...) sends the sheet to the full parse.
+# (plain text runs), with XML white space allowed between elements (ignored by the parser too).
+# Anything else (other elements, prefixes, text beside elements, a second value ...) sends the
+# sheet to the full parse.
 # In the grammar the attributes of a tag followed by elements only are '[^<>]*': if an attribute
 # value held '>', the tag would seem to end early and the rest ('..."') could not continue the
 # grammar (which expects '<' there), so the match fails.
 _TAG_REST = rb"(?:\s[^<>]*)?"
 _TEXT_RUN = rb"<t" + _TEXT_ATTRIBUTES + rb"(?:/>|>[^<]*</t>)"
-_RUN_PROPERTIES = rb"<rPr>(?:<[A-Za-z]+" + _TAG_REST + rb"/>)*</rPr>"
-_INLINE = rb"<is>(?:" + _TEXT_RUN + rb"|<r>(?:" + _RUN_PROPERTIES + rb")?" + _TEXT_RUN + rb"</r>)*</is>"
-_CELL_BODY = rb"(?:<f" + _TEXT_ATTRIBUTES + rb"(?:/>|>[^<]*</f>))?(?:<v>[^<]*</v>|<v\s*/>)?(?:" + _INLINE + rb")?"
+_RUN_PROPERTIES = rb"<rPr>(?:" + _WS + rb"<[A-Za-z]+" + _TAG_REST + rb"/>)*" + _WS + rb"</rPr>"
+_INLINE = (rb"<is>(?:" + _WS + rb"(?:" + _TEXT_RUN + rb"|<r>(?:" + _WS + _RUN_PROPERTIES + rb")?" + _WS + _TEXT_RUN
+           + _WS + rb"</r>))*" + _WS + rb"</is>")
+_CELL_BODY = (rb"(?:" + _WS + rb"<f" + _TEXT_ATTRIBUTES + rb"(?:/>|>[^<]*</f>))?(?:" + _WS + rb"(?:<v>[^<]*</v>|<v\s*/>))?"
+              + rb"(?:" + _WS + _INLINE + rb")?" + _WS)
 _ROW = (rb"(?><row" + _TAG_REST + rb'(?:/>|>(?>\s*<c r="[A-Z]{1,3}[0-9]{1,7}"[^<>]*>(?:(?<=/>)|<v>[^<]*</v></c>|'
         + _CELL_BODY + rb"</c>))*+\s*</row>))")
 # Atomic groups and possessive repeats: a sheet that does not fit fails in linear time.
 _SHEET_DATA = re.compile(rb"<sheetData" + _TAG_REST + rb"(?:/>|>(?:\s*" + _ROW + rb")*+\s*</sheetData>)")
 _STRINGS_PART = re.compile(r"\ufeff?(?:<\?xml[^>]*\?>)?\s*<sst" + _QUOTED_ATTRIBUTES.decode("ascii")
-                           + r">(?:" + _STRING_ITEM + r")*</sst>\s*")
+                           + r">(?:[ \t\r\n]*+(?:" + _STRING_ITEM + r"))*[ \t\r\n]*+</sst>\s*")
 
 
 def sheet_data_span(data: bytes) -> tuple[int, int] | None:
