@@ -114,7 +114,10 @@ def _odd_markup(*_: object) -> None:
     raise NotCanonical
 
 
+@functools.lru_cache(maxsize=16384)
 def _unescape(raw: bytes) -> str:
+    """A text node's text. Cached: the forms' texts come back in every file a worker reads, and
+    openpyxl writes each Vietnamese letter of them as a reference ('&#7879;') to replace one by one."""
     text = raw.decode("utf-8")
     if "\r" in text:  # line ends are normalised by XML parsers (before references are replaced)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
