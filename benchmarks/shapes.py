@@ -319,6 +319,29 @@ def run_collect(setup: Setup, shape: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _burn(_: int) -> int:
+    total = 0
+    for i in range(2_000_000):
+        total += i * i
+    return total
+
+
+def parallel_factor() -> float:
+    """How much faster the machine's cores run a pure-Python task in as many processes than in one.
+
+    Collect's workers can gain at most this much over ``check`` in one process: on a shared machine
+    whose two cores are hyperthreads, or busy, it is well under 2."""
+    cores = os.cpu_count() or 1
+    start = time.perf_counter()
+    for index in range(4 * cores):
+        _burn(index)
+    one = time.perf_counter() - start
+    with concurrent.futures.ProcessPoolExecutor(cores) as pool:
+        start = time.perf_counter()
+        list(pool.map(_burn, range(4 * cores)))
+    return one / (time.perf_counter() - start)
+
+
 def calamine_floor(files: list[Path]) -> float:
     """Every value of every sheet with python-calamine, nothing checked: ms per file."""
     from python_calamine import CalamineWorkbook
@@ -454,6 +477,8 @@ def main() -> None:
     started = time.perf_counter()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform()}", flush=True)
+    print(f"Parallel factor: {parallel_factor():.2f} (a pure-Python task in {os.cpu_count()} processes vs one)",
+          flush=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="wt-shapes-") as tmp:
         base = args.work or Path(tmp)

@@ -344,7 +344,7 @@ class Grid:
         row_props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
         tr = parse_xml(f"<w:tr {nsdecls('w')}><w:trPr>{row_props}</w:trPr>{''.join(cells)}</w:tr>")
         self.table._tbl.append(tr)
-        return self.table.rows[-1]
+        return _Row(tr, self.table)  # not table.rows[-1]: python-docx lists every row to index one
 
 
 _JC = {LEFT: "left", CENTER: "center", RIGHT: "right", WD_ALIGN_PARAGRAPH.JUSTIFY: "both"}
