@@ -35,19 +35,27 @@ class FileIdentity:
     generated_at: dt.datetime
 
 
-def build_metadata(campaign: Campaign, unit: Unit, identity: FileIdentity) -> dict[str, str]:
-    """Ordered key/value pairs describing one generated workbook."""
-    meta = {
-        "format": FORMAT_NAME,
+def unit_metadata(file_format: str, campaign: Campaign, unit: Unit) -> dict[str, str]:
+    """The first identity pairs of every generated file (workbook or report template): format, campaign, unit."""
+    return {
+        "format": file_format,
         "template_version": TEMPLATE_VERSION,
         "campaign_id": campaign.id,
         "campaign_year": str(campaign.year),
         "unit_code": unit.code,
         "unit_name": unit.name,
         "unit_group": unit.group,
-        "file_id": identity.file_id,
-        "generated_at": identity.generated_at.isoformat(timespec="seconds"),
     }
+
+
+def issue_metadata(identity: FileIdentity) -> dict[str, str]:
+    """The identity pairs of one issue of a file: its id and when it was generated."""
+    return {"file_id": identity.file_id, "generated_at": identity.generated_at.isoformat(timespec="seconds")}
+
+
+def build_metadata(campaign: Campaign, unit: Unit, identity: FileIdentity) -> dict[str, str]:
+    """Ordered key/value pairs describing one generated workbook."""
+    meta = unit_metadata(FORMAT_NAME, campaign, unit) | issue_metadata(identity)
     forms = campaign.forms_for(unit)
     meta["forms"] = ",".join(f.id for f in forms)
     for form in forms:

@@ -38,14 +38,15 @@ from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from workbook_tools import TEMPLATE_VERSION
 from workbook_tools.form.identity import (
     PROMPT_STYLE,
     PROMPT_STYLE_ID,
     REPORT_FORMAT,
     FileIdentity,
     bookmark_name,
+    issue_metadata,
     property_name,
+    unit_metadata,
 )
 from workbook_tools.form.names import unit_file_name
 from workbook_tools.form.signing import SIGNATURE_KEY, sign
@@ -89,19 +90,8 @@ def report_file_name(unit: Unit, outline: OutlineSpec) -> str:
 def report_metadata(campaign: Campaign, unit: Unit, outline: OutlineSpec,
                     identity: FileIdentity) -> dict[str, str]:
     """The identity of one report template (the signature excluded)."""
-    return {
-        "format": REPORT_FORMAT,
-        "template_version": TEMPLATE_VERSION,
-        "campaign_id": campaign.id,
-        "campaign_year": str(campaign.year),
-        "unit_code": unit.code,
-        "unit_name": unit.name,
-        "unit_group": unit.group,
-        "outline_id": outline.id,
-        "outline_sha256": outline.content_hash,
-        "file_id": identity.file_id,
-        "generated_at": identity.generated_at.isoformat(timespec="seconds"),
-    }
+    return (unit_metadata(REPORT_FORMAT, campaign, unit)
+            | {"outline_id": outline.id, "outline_sha256": outline.content_hash} | issue_metadata(identity))
 
 
 def build_report(campaign: Campaign, unit: Unit, outline: OutlineSpec, identity: FileIdentity,

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Sequence
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -149,6 +150,18 @@ def word_width(texts: list[str], minimum: float, maximum: float = 60.0, size: fl
     parts = {part for text in texts for part in re.split(r"(?<=/)|\s+", text) if part}
     needed = max([measure.units_for(part, size, unit=UNIT) for part in parts] or [0.0])
     return round(min(maximum, max(minimum, needed + 0.5)), 1)
+
+
+def finish_table(ws: Worksheet, header_row: int, last_row: int, widths: Sequence[float],
+                 frozen_cols: int = 3) -> None:
+    """A list sheet's table done: a filter on its header, column widths, header and first columns frozen,
+    the print set up (see ``page_setup``)."""
+    last_col = len(widths) - 1
+    ws.autofilter(header_row, 0, last_row, last_col)
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(header_row + 1, frozen_cols)
+    page_setup(ws, header_row, last_col, last_row)
 
 
 def page_setup(ws: Worksheet, header_row: int, last_col: int, last_row: int) -> None:

@@ -9,6 +9,7 @@ from workbook_tools.outputs.summary.base import (
     Formats,
     file_text,
     file_width,
+    finish_table,
     fit_file_row,
     page_setup,
     shown_folder,
@@ -55,11 +56,7 @@ def write_submissions(ws: Worksheet, fm: Formats, collection: Collection) -> Non
     for number, outcome in enumerate(collection.units, start=1):
         _submission_row(ws, fm, row, number, outcome, collection, others, documents, widths)
         row += 1
-    ws.autofilter(header, 0, row - 1, last_col)
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
-    ws.freeze_panes(header + 1, 3)
-    page_setup(ws, header, last_col, row - 1)
+    finish_table(ws, header, row - 1, widths)
 
 
 def _submission_widths(collection: Collection) -> tuple[float, ...]:

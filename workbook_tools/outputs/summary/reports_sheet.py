@@ -9,8 +9,8 @@ from workbook_tools.outputs.summary.base import (
     Formats,
     file_text,
     file_width,
+    finish_table,
     fit_file_row,
-    page_setup,
     title_block,
     write_header,
     write_note,
@@ -68,8 +68,4 @@ def write_reports_sheet(ws: Worksheet, fm: Formats, collection: Collection) -> N
         ws.write_string(row, last_col, sent, fm.file)
         fit_file_row(ws, row, cells, [(sent, widths[last_col])])
         row += 1
-    ws.autofilter(header, 0, row - 1, last_col)
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
-    ws.freeze_panes(header + 1, 3)
-    page_setup(ws, header, last_col, row - 1)
+    finish_table(ws, header, row - 1, widths)
