@@ -17,12 +17,15 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import shutil
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Iterable
 
 from workbook_tools import TEMPLATE_VERSION, __version__
-from workbook_tools.fileio import write_bytes_atomic
+from workbook_tools.fileio import atomic_path
 from workbook_tools.problems import Problem, Severity, make_problem
 from workbook_tools.read.check import Submission
 from workbook_tools.read.sheets import FormResult
@@ -32,6 +35,7 @@ CACHE_FOLDER, CACHE_NAME = ".bo-nho-dem", "kiem-tra-tep.jsonl"
 FORMAT, VERSION = "workbook_tools_check_cache", 1
 MAC_LABEL = b"workbook_tools check cache"
 MAX_CACHE_BYTES = 512 * 1024 * 1024
+CHUNK = 1 << 20
 
 Memo = dict[tuple[str, str, str], Submission]  # (place in inbox, content sha256, context) -> check
 
@@ -66,44 +70,61 @@ def load_cache(path: Path, context: str, key: bytes | None) -> Loaded:
     try:
         if path.stat().st_size > MAX_CACHE_BYTES:
             raise CacheError("tệp quá lớn")
-        header, body = _split(path.read_bytes())
-        if not hmac.compare_digest(str(header.get("mac", "")), _mac(key, body)):
-            raise CacheError("mã kiểm tra không khớp: tệp đã bị sửa, hỏng hoặc của nơi khác")
-        if header.get("context") != context:
-            return Loaded({}, None)  # the campaign, its specs, roster or the program changed: all read again
-        return Loaded(_entries(body, context), None)
+        with path.open("rb") as stream:  # read twice, never whole: the file grows with the inbox
+            header = _header(stream.readline())
+            mac = _mac(key)
+            for chunk in iter(lambda: stream.read(CHUNK), b""):
+                mac.update(chunk)
+            if not hmac.compare_digest(str(header.get("mac", "")), mac.hexdigest()):
+                raise CacheError("mã kiểm tra không khớp: tệp đã bị sửa, hỏng hoặc của nơi khác")
+            if header.get("context") != context:
+                return Loaded({}, None)  # the campaign, its specs, roster or the program changed: all read again
+            stream.seek(0)
+            stream.readline()
+            return Loaded(_entries(stream, context), None)
     except (ValueError, OSError, RecursionError) as exc:  # CacheError, bad JSON, UTF-8, dates are ValueErrors
         return Loaded({}, make_problem("CACHE_IGNORED", path=str(path), detail=str(exc)))
 
 
 def save_cache(path: Path, context: str, key: bytes | None, memo: Memo) -> None:
-    """Write the checks of this context (nothing without the district key)."""
+    """Write the checks of this context (nothing without the district key).
+
+    Line by line into an unnamed temporary file while the MAC is computed, then the header (which
+    carries the MAC) and that body into place atomically: the lines are never all in memory."""
     if key is None:
         return
-    lines = [json.dumps({"rel": rel, "sha256": sha, "check": _submission_json(check)}, ensure_ascii=False,
-                        separators=(",", ":"))
-             for (rel, sha, ctx), check in sorted(memo.items(), key=lambda item: item[0]) if ctx == context]
-    body = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    header = json.dumps({"format": FORMAT, "version": VERSION, "context": context, "mac": _mac(key, body)})
-    write_bytes_atomic(path, header.encode("utf-8") + b"\n" + body)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mac = _mac(key)
+    with tempfile.TemporaryFile(dir=path.parent) as body:
+        for (rel, sha, ctx), check in sorted(memo.items(), key=lambda item: item[0]):
+            if ctx == context:
+                line = json.dumps({"rel": rel, "sha256": sha, "check": _submission_json(check)}, ensure_ascii=False,
+                                  separators=(",", ":")).encode("utf-8") + b"\n"
+                mac.update(line)
+                body.write(line)
+        header = json.dumps({"format": FORMAT, "version": VERSION, "context": context, "mac": mac.hexdigest()})
+        body.seek(0)
+        with atomic_path(path) as tmp, tmp.open("wb") as out:
+            out.write(header.encode("utf-8") + b"\n")
+            shutil.copyfileobj(body, out, CHUNK)
 
 
-def _mac(key: bytes, body: bytes) -> str:
-    return hmac.new(hmac.new(key, MAC_LABEL, hashlib.sha256).digest(), body, hashlib.sha256).hexdigest()
+def _mac(key: bytes) -> hmac.HMAC:
+    """The MAC of a cache body, keyed by a key derived from the district key (fed line by line)."""
+    return hmac.new(hmac.new(key, MAC_LABEL, hashlib.sha256).digest(), digestmod=hashlib.sha256)
 
 
-def _split(data: bytes) -> tuple[dict, bytes]:
-    first, _, body = data.partition(b"\n")
+def _header(first: bytes) -> dict:
     header = json.loads(first.decode("utf-8"))
     if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("version") != VERSION:
         raise CacheError("không phải bộ nhớ đệm của phiên bản này")
-    return header, body
+    return header
 
 
-def _entries(body: bytes, context: str) -> Memo:
+def _entries(lines: Iterable[bytes], context: str) -> Memo:
     memo: Memo = {}
-    for line in body.decode("utf-8").splitlines():
-        entry = _dict(json.loads(line))
+    for line in lines:  # split at b"\n" only (str.splitlines would also split at U+2028 inside a text)
+        entry = _dict(json.loads(line.decode("utf-8")))
         rel, sha = _text(entry, "rel"), _text(entry, "sha256")
         memo[(rel, sha, context)] = _submission(_mapping(entry, "check"))
     return memo
