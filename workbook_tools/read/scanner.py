@@ -51,8 +51,9 @@ def _cell_pattern(columns: frozenset[int] | None) -> re.Pattern[bytes]:
     return re.compile(rb'<c r="(' + letters + rb')([0-9]{1,7})' + _CELL_TAIL, re.S)
 
 
-_STRING_ITEM = (r'<si>[ \t\r\n]*+<t(?: xml:space="preserve")?>([^<]*)</t>[ \t\r\n]*+</si>'
-                r'|<si>[ \t\r\n]*+<t/>[ \t\r\n]*+</si>')
+_WS_TEXT = _WS.decode("ascii")  # the same, for the shared strings (read as text)
+_STRING_ITEM = (f'<si>{_WS_TEXT}<t(?: xml:space="preserve")?>([^<]*)</t>{_WS_TEXT}</si>'
+                f'|<si>{_WS_TEXT}<t/>{_WS_TEXT}</si>')
 _SIMPLE_STRINGS = re.compile(_STRING_ITEM)
 
 
@@ -76,7 +77,7 @@ _ROW = (rb"(?><row" + _TAG_REST + rb'(?:/>|>(?>\s*<c r="[A-Z]{1,3}[0-9]{1,7}"[^<
 # Atomic groups and possessive repeats: a sheet that does not fit fails in linear time.
 _SHEET_DATA = re.compile(rb"<sheetData" + _TAG_REST + rb"(?:/>|>(?:\s*" + _ROW + rb")*+\s*</sheetData>)")
 _STRINGS_PART = re.compile(r"\ufeff?(?:<\?xml[^>]*\?>)?\s*<sst" + _QUOTED_ATTRIBUTES.decode("ascii")
-                           + r">(?:[ \t\r\n]*+(?:" + _STRING_ITEM + r"))*[ \t\r\n]*+</sst>\s*")
+                           + r">(?:" + _WS_TEXT + r"(?:" + _STRING_ITEM + r"))*" + _WS_TEXT + r"</sst>\s*")
 
 
 def sheet_data_span(data: bytes) -> tuple[int, int] | None:
