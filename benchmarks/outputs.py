@@ -65,20 +65,22 @@ def one_n(n: int, folder: Path) -> dict:
     list(ordered_map(_fill_one, (campaign, inbox), [f.path for f in generated.files]))
     collection = collect(campaign, inbox)
     warnings = sum(r.problem.severity == Severity.WARNING for r in collection.issues)
+    before_mb = _peak_mb()
+    start = time.perf_counter()
+    write_outputs(collection, folder / "tong-hop-2")
+    plain = time.perf_counter() - start
+    writing_mb = _peak_mb()
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.runcall(write_outputs, collection, folder / "tong-hop")
     profiled = time.perf_counter() - start
-    start = time.perf_counter()
-    write_outputs(collection, folder / "tong-hop-2")
-    plain = time.perf_counter() - start
     stats = pstats.Stats(profiler)
     parts: dict[str, float] = {}
     for (file, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items():
         if name in WRITERS and "workbook_tools" in file:
             parts[name] = parts.get(name, 0.0) + cumulative
     return {"n": n, "issues": len(collection.issues), "warnings": warnings, "seconds": plain,
-            "profiled": profiled, "parts": parts,
+            "profiled": profiled, "parts": parts, "before_mb": before_mb, "writing_mb": writing_mb,
             "summary_mb": (folder / "tong-hop" / "tong-hop.xlsx").stat().st_size / 1e6}
 
 
@@ -108,8 +110,14 @@ def main() -> None:
     for r in results:
         issues = r["parts"].get("write_issues", 0.0)
         print(f"N = {r['n']}: 'Lỗi cần xử lý' {issues / max(r['issues'], 1) * 1e6:.1f} µs per row (profiled)")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory of this process (setup, collect and writing): {peak:.0f} MB")
+    for r in results:
+        print(f"N = {r['n']}: peak resident memory {r['before_mb']:.0f} MB after collecting, "
+              f"{r['writing_mb']:.0f} MB after writing (first writing, profiler off)")
+
+
+def _peak_mb() -> float:
+    """This process's resident high-water mark so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -14,7 +14,16 @@ from docx.shared import Mm
 from tests.conftest import SAMPLE
 from tests.papers import check_printed, pdf_pages
 from workbook_tools.outputs.notices import section_paths
-from workbook_tools.paper.docx import TEXT_MM, Grid, Letterhead, add_letterhead, add_signature, new_document
+from workbook_tools.paper.docx import (
+    TEXT_MM,
+    Grid,
+    Letterhead,
+    LongGrid,
+    add_letterhead,
+    add_signature,
+    new_document,
+    save_document,
+)
 from workbook_tools.paper.docx_widths import CELL_PAD_MM, fit_widths, longest_word_mm, text_mm, wrap_mm
 from workbook_tools.paper.page import MOTTO_SUB
 from workbook_tools.spec.campaign import DEFAULT_SIGNER, load_campaign
@@ -69,6 +78,42 @@ def test_page_header_and_tables(tmp_path):
     assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows[1:])
     assert table.rows[-1].cells[2].text == "Chưa nộp" and table.rows[-1].cells[5].text == "Chưa nộp"  # merged
     assert "TM. ỦY BAN NHÂN DÂN" in document.tables[2].rows[0].cells[1].text
+
+
+def _table_document(kind, rows) -> docx.document.Document:
+    document = new_document()
+    add_letterhead(document, HEAD)
+    widths = fit_widths(list(zip(*ROWS)), HEADERS, 12, TEXT_MM)
+    for _ in range(2):  # two tables: each long grid's rows go to its own place
+        grid = kind(document, HEADERS, widths)
+        for row in rows:
+            grid.row(row)
+        grid.row(["", "UBND các xã & thị trấn <nhóm 1>"], bold=True, span_from=1)
+        grid.row(["4", "Xã Mù Sang", "Chưa nộp"], span_from=2)
+        document.add_paragraph("Tổng số: 3")
+    add_signature(document, ("- Như trên;",), DEFAULT_SIGNER)
+    return document
+
+
+def test_long_grid_writes_the_same_document(tmp_path):
+    """A long grid's rows kept out of python-docx's tree and copied in at save give the same document
+    part, byte for byte, as the rows built in the tree; its tables read back whole."""
+    import zipfile
+
+    for rows in (ROWS, ROWS[:0]):
+        plain, long = tmp_path / "grid.docx", tmp_path / "long.docx"
+        _table_document(Grid, rows).save(str(plain))
+        save_document(_table_document(LongGrid, rows), long)
+        parts = [zipfile.ZipFile(p).read("word/document.xml") for p in (plain, long)]
+        assert parts[0] == parts[1] and b"workbook-tools-long-rows" not in parts[1]
+        assert zipfile.ZipFile(plain).namelist() == zipfile.ZipFile(long).namelist()
+        tables = docx.Document(str(long)).tables
+        assert [len(t.rows) for t in tables[1:3]] == [len(rows) + 3] * 2
+        assert tables[2].rows[-2].cells[1].text == "UBND các xã & thị trấn <nhóm 1>"
+    document = _table_document(LongGrid, ROWS)
+    with pytest.raises(ValueError, match="missing"):  # a marker lost from the tree is an error, never rows lost
+        document.tables[1]._tbl.remove(next(c for c in document.tables[1]._tbl if "Comment" in type(c).__name__))
+        save_document(document, tmp_path / "lost.docx")
 
 
 def test_section_paths(campaign):

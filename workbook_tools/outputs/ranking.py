@@ -15,12 +15,13 @@ from workbook_tools.paper.docx import (
     CENTER,
     LEFT,
     TEXT_MM,
-    Grid,
     Letterhead,
+    LongGrid,
     add_letterhead,
     add_signature,
     new_document,
     paragraph,
+    save_document,
 )
 from workbook_tools.paper.docx_widths import fit_widths
 from workbook_tools.results.contracts import Status
@@ -72,7 +73,7 @@ def write_ranking(collection: Collection, spec: CriteriaSpec, path: Path) -> Non
     add_signature(document, (), campaign.signer)
     document.core_properties.title = f"Bảng tổng hợp kết quả đánh giá, xếp loại {spec.short_name}"
     document.core_properties.author = campaign.receiving_office
-    document.save(str(path))
+    save_document(document, path)
 
 
 def _table(document: DocumentObject, collection: Collection, spec: CriteriaSpec,
@@ -94,7 +95,7 @@ def _table(document: DocumentObject, collection: Collection, spec: CriteriaSpec,
     columns = [list(c) for c in zip(*sized)] if sized else [[] for _ in headers]
     columns[1] = names
     widths = fit_widths(columns, headers, TABLE_PT, TEXT_MM)
-    grid = Grid(document, headers, widths, TABLE_PT, aligns=[CENTER, LEFT] + [CENTER] * (len(headers) - 2))
+    grid = LongGrid(document, headers, widths, TABLE_PT, aligns=[CENTER, LEFT] + [CENTER] * (len(headers) - 2))
     for label, rows in body:
         if len(groups) > 1:
             grid.row(["", label], bold=True, span_from=1)
