@@ -228,3 +228,45 @@ def test_open_a_campaign_anywhere_by_its_path(client, app_dir, tmp_path):
     broken = post(client, "/dot-danh-gia/mo", data={"duong-dan": str(tmp_path / "hong.yaml")})
     assert "class=\"bad\"" in broken.text and "Traceback" not in broken.text
     assert "Năm</th><td>2023" in client.get("/dot-danh-gia").text  # the open campaign stays open
+
+
+def test_the_board_comes_before_the_outputs_and_downloads_wait_for_them(client, generated, app_dir, monkeypatch):
+    """After a drop the board has the unit at once; the outputs are written after, newest last, and
+    a download or the results page waits for them; outputs that cannot be written say so."""
+    import threading
+
+    from workbook_tools.app import service
+    from workbook_tools.problems import WorkbookToolsError, make_problem
+
+    signed_in(client)
+    gate, written, real = threading.Event(), [], service.write_collection
+
+    def slow_write(collection, out):
+        gate.wait(30)
+        written.append(sum(u.file is not None for u in collection.units))
+        return real(collection, out)
+
+    monkeypatch.setattr(service, "write_collection", slow_write)
+    for code, seed in (("03550", 1), ("CQ02", 2)):
+        received = post(client, "/nhan-tep", files={"tep": (f"{code}.xlsx", workbook(generated, code, seed))})
+        assert received.status_code == 200 and not gate.is_set()  # answered while the writing waits
+    board = client.get("/")
+    assert "/don-vi/03550" in board.text and "/don-vi/CQ02" in board.text
+    got = {}
+    reader = threading.Thread(target=lambda: got.update(csv=client.get("/tai-ve/units.csv")))
+    reader.start()
+    reader.join(0.5)
+    assert reader.is_alive() and not written  # the download waits for the writing
+    gate.set()
+    reader.join(30)
+    assert written[-1] == 2 and len(written) <= 2  # the newest collection written last
+    units_csv = got["csv"].content.decode("utf-8-sig")
+    assert sum(",valid," in line or ",VALID," in line.upper() for line in units_csv.splitlines()) >= 2, units_csv
+
+    def failing(collection, out):
+        raise WorkbookToolsError([make_problem("CLI_OUTPUT_UNWRITABLE", path=str(out), detail="đĩa đầy")])
+
+    monkeypatch.setattr(service, "write_collection", failing)
+    post(client, "/nhan-tep", files={"tep": ("03550 sửa.xlsx", workbook(generated, "03550", 3))})
+    results = client.get("/ket-qua").text
+    assert "Chưa ghi được kết quả mới nhất" in results and "đĩa đầy" in results and "Traceback" not in results

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
@@ -106,15 +107,19 @@ class Pages:
     async def results(self, request: Request) -> Response:
         """The outputs to download, and issuing the forms."""
         desk = self.desk
+        problems = await run_in_threadpool(desk.outputs)
         present = [name for name in self.downloads() if (desk.out / name).is_file()]
-        return self.page("results.html", present=present, issued=bool(desk.issued_files()),
+        return self.page("results.html", present=present, problems=problems, issued=bool(desk.issued_files()),
                          report=desk.report_path.is_file(), review=desk.review_path.is_file(),
                          applied=desk.review.name if desk.review else "")
 
     async def download(self, request: Request) -> Response:
         """One output file (only the known names, only from the results folder)."""
         name = request.path_params["name"]
-        return self._file(self.desk.out / name) if name in self.downloads() else self.page("missing.html", what="tệp này")
+        if name not in self.downloads():
+            return self.page("missing.html", what="tệp này")
+        await run_in_threadpool(self.desk.outputs)  # the newest collection's, never a half-written file
+        return self._file(self.desk.out / name)
 
     def downloads(self) -> tuple[str, ...]:
         """The outputs that may be downloaded: the summary, the CSVs, each form's ranking table."""

@@ -4,6 +4,11 @@ One ``Desk`` per running app: it knows the campaign and its folders, keeps the l
 for the pages, and serialises collections (two drops at once, or a drop during a collection,
 each wait their turn and lose nothing: every file is written to the inbox under a name of its
 own before any collection starts).
+
+A collection's outputs (the summary, the CSVs, the ranking tables, the notices) are written after
+the board has it, on a thread of their own, in the order the collections were made (one that a
+newer collection has overtaken before its turn is not written). Whatever reads the outputs waits
+for the newest collection's first (``outputs``).
 """
 
 from __future__ import annotations
@@ -17,11 +22,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook_tools.collect.pipeline import CollectResult, ReadMemo, collect_campaign, default_out_dir
+from workbook_tools.collect.pipeline import ReadMemo, default_out_dir, read_campaign, write_collection
 from workbook_tools.generate.new_campaign import new_campaign
 from workbook_tools.generate.run import GenerateResult, generate_campaign
 from workbook_tools.generate.run import default_out_dir as default_issue_dir
-from workbook_tools.problems import WorkbookToolsError
+from workbook_tools.problems import Problem, WorkbookToolsError
 from workbook_tools.report.document import build_report, default_report_path
 from workbook_tools.results.model import Collection
 from workbook_tools.review.workbook import ReviewResult, build_review, default_review_path
@@ -53,14 +58,13 @@ class Desk:
         self.review_path = default_review_path(self.campaign)
         self.reviews = self.review_path.parent / "da-cham"  # the team's filled workbooks, as received
         self.review: Path | None = _latest(self.reviews)
-        self.last: CollectResult | None = None
+        self.collection: Collection | None = None  # the last collection
         self._memo: ReadMemo = {}  # the checks of files already read, by place and content
-        self._lock = threading.Lock()
-
-    @property
-    def collection(self) -> Collection | None:
-        """The last collection, if any."""
-        return self.last.collection if self.last else None
+        self._lock = threading.Lock()  # one collection at a time
+        self._writer = threading.Lock()  # one writing of outputs at a time
+        self._written = threading.Condition()
+        self._wanted = self._done = 0  # the last collection made / whose outputs are written (or skipped)
+        self._problems: tuple[Problem, ...] = ()  # why the last outputs could not be written
 
     @property
     def inbox_label(self) -> str:
@@ -77,14 +81,39 @@ class Desk:
         today = today or dt.datetime.now(self.campaign.timezone).date()
         return (self.campaign.deadline - today).days
 
-    def refresh(self) -> CollectResult | None:
-        """Collect the inbox into the results folder (nothing to do without an inbox yet)."""
+    def refresh(self) -> Collection | None:
+        """Collect the inbox (nothing to do without an inbox yet); its outputs are written after."""
         if not self.inbox.is_dir():
             return None
         with self._lock:
-            self.last = collect_campaign(self.campaign_path, self.inbox, self.out, review=self.review,
-                                         memo=self._memo)
-            return self.last
+            collection, _out = read_campaign(self.campaign_path, self.inbox, self.out, review=self.review,
+                                             memo=self._memo)
+            with self._written:
+                self._wanted += 1
+                turn = self._wanted
+            self.collection = collection
+        threading.Thread(target=self._write, args=(collection, turn), name=f"outputs-{turn}").start()
+        return collection
+
+    def _write(self, collection: Collection, turn: int) -> None:
+        """Write one collection's outputs, unless a newer collection came before its turn."""
+        with self._writer:
+            if turn < self._wanted:
+                return
+            problems: tuple[Problem, ...] = ()
+            try:
+                write_collection(collection, self.out)
+            except WorkbookToolsError as exc:
+                problems = tuple(exc.problems)
+            with self._written:
+                self._done, self._problems = max(self._done, turn), problems
+                self._written.notify_all()
+
+    def outputs(self) -> tuple[Problem, ...]:
+        """Wait until the last collection's outputs are written; why they could not be, if so."""
+        with self._written:
+            self._written.wait_for(lambda: self._done >= self._wanted)
+            return self._problems
 
     def receive(self, files: list[tuple[str, bytes]]) -> list[Received]:
         """Store dropped files in the inbox under names of their own (never over a file), then collect."""
@@ -95,6 +124,8 @@ class Desk:
 
     def report(self) -> Path:
         """Write the district's draft report from the last collection's results."""
+        if problems := self.outputs():
+            raise WorkbookToolsError(list(problems))
         return build_report(self.campaign_path, self.out, None, self.report_path).path
 
     def review_workbook(self) -> ReviewResult:
@@ -113,7 +144,7 @@ class Desk:
         problems = ()
         try:
             read = self.refresh()
-            review = read.collection.review if read else None
+            review = read.review if read else None
             problems = () if review is None or review.usable else tuple(p for _code, p in review.problems)
         except WorkbookToolsError as exc:
             problems = tuple(exc.problems)

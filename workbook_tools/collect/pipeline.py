@@ -62,17 +62,29 @@ def collect_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path
     With ``previous`` (last year's collect output folder) the summary compares the two years;
     ``memo``: see ``collect``.
     """
+    collection, out = read_campaign(campaign_path, inbox, out_dir, progress, review, previous, memo)
+    return CollectResult(collection, out, tuple(write_collection(collection, out)))
+
+
+def read_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path | str | None = None,
+                  progress: Progress | None = None, review: Path | str | None = None,
+                  previous: Path | str | None = None, memo: ReadMemo | None = None) -> tuple[Collection, Path]:
+    """The first half of ``collect_campaign``: the collection and the folder its outputs go to (the
+    check cache is written there; nothing else is)."""
     campaign = load_campaign(campaign_path)
     out = Path(out_dir) if out_dir else default_out_dir(campaign)
     _apart(Path(inbox), out)
     last_year = read_results(previous) if previous else None
     collection = collect(campaign, Path(inbox), progress, Path(review) if review else None, memo,
                          cache=cache_path(out))
-    collection = replace(collection, previous=last_year)
+    return replace(collection, previous=last_year), out
+
+
+def write_collection(collection: Collection, out: Path) -> list[Path]:
+    """The second half of ``collect_campaign``: every output of the collection, all or nothing."""
     # the writers (python-docx, xlsxwriter) take longer to import than the command takes to start:
     # loaded once the inbox is read, never before (benchmarks/startup.py)
-    outputs = importlib.import_module("workbook_tools.outputs.write").write_outputs(collection, out)
-    return CollectResult(collection, out, tuple(outputs))
+    return importlib.import_module("workbook_tools.outputs.write").write_outputs(collection, out)
 
 
 def _apart(inbox: Path, out: Path) -> None:
