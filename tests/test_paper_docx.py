@@ -14,16 +14,8 @@ from docx.shared import Mm
 from tests.conftest import SAMPLE
 from tests.papers import check_printed, pdf_pages
 from workbook_tools.outputs.notices import section_paths
-from workbook_tools.paper.docx import (
-    TEXT_MM,
-    Grid,
-    Letterhead,
-    LongGrid,
-    add_letterhead,
-    add_signature,
-    new_document,
-    save_document,
-)
+from workbook_tools.paper.docx import TEXT_MM, Grid, Letterhead, add_letterhead, add_signature, new_document
+from workbook_tools.paper.docx_long import LongGrid, save_document
 from workbook_tools.paper.docx_widths import CELL_PAD_MM, fit_widths, longest_word_mm, text_mm, wrap_mm
 from workbook_tools.paper.page import MOTTO_SUB
 from workbook_tools.spec.campaign import DEFAULT_SIGNER, load_campaign

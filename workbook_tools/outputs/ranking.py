@@ -16,13 +16,12 @@ from workbook_tools.paper.docx import (
     LEFT,
     TEXT_MM,
     Letterhead,
-    LongGrid,
     add_letterhead,
     add_signature,
     new_document,
     paragraph,
-    save_document,
 )
+from workbook_tools.paper.docx_long import LongGrid, save_document
 from workbook_tools.paper.docx_widths import fit_widths
 from workbook_tools.results.contracts import Status
 from workbook_tools.results.model import Collection, UnitOutcome
