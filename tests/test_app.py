@@ -269,4 +269,9 @@ def test_the_board_comes_before_the_outputs_and_downloads_wait_for_them(client, 
     monkeypatch.setattr(service, "write_collection", failing)
     post(client, "/nhan-tep", files={"tep": ("03550 sửa.xlsx", workbook(generated, "03550", 3))})
     results = client.get("/ket-qua").text
-    assert "Chưa ghi được kết quả mới nhất" in results and "đĩa đầy" in results and "Traceback" not in results
+    assert "Không ghi được kết quả" in results and "đĩa đầy" in results and "tải lại trang này" in results
+    assert "--out" not in results and "Traceback" not in results
+    monkeypatch.setattr(service, "write_collection", real)  # the cause mended: the page writes them again
+    again = client.get("/ket-qua").text
+    assert "Không ghi được kết quả" not in again and "tong-hop.xlsx" in again
+    assert "03550 sửa.xlsx" in client.get("/tai-ve/submissions.csv").content.decode("utf-8-sig")

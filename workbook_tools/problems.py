@@ -261,6 +261,9 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
                           "Kiểm tra lại đường dẫn sau --inbox."),
     "CLI_OUTPUT_UNWRITABLE": (ERROR, "Không ghi được kết quả vào {path}: {detail}.",
                               "Đóng tệp kết quả nếu đang mở trong Excel, hoặc chọn thư mục khác bằng --out."),
+    "APP_OUTPUT_UNWRITABLE": (ERROR, "Không ghi được kết quả mới nhất vào {path}: {detail}.",
+                              "Đóng các tệp kết quả đang mở trong Excel hoặc Word (và dọn bớt tệp nếu đĩa đầy), "
+                              "rồi tải lại trang này: kết quả được ghi lại mỗi lần mở trang."),
 }
 
 

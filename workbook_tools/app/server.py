@@ -108,6 +108,9 @@ class Pages:
         """The outputs to download, and issuing the forms."""
         desk = self.desk
         problems = await run_in_threadpool(desk.outputs)
+        if problems:  # a writing that failed is tried again each time the page is opened
+            desk.write_again()
+            problems = await run_in_threadpool(desk.outputs)
         present = [name for name in self.downloads() if (desk.out / name).is_file()]
         return self.page("results.html", present=present, problems=problems, issued=bool(desk.issued_files()),
                          report=desk.report_path.is_file(), review=desk.review_path.is_file(),

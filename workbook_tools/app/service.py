@@ -19,14 +19,14 @@ import io
 import os
 import threading
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workbook_tools.collect.pipeline import ReadMemo, default_out_dir, read_campaign, write_collection
 from workbook_tools.generate.new_campaign import new_campaign
 from workbook_tools.generate.run import GenerateResult, generate_campaign
 from workbook_tools.generate.run import default_out_dir as default_issue_dir
-from workbook_tools.problems import Problem, WorkbookToolsError
+from workbook_tools.problems import Problem, WorkbookToolsError, make_problem
 from workbook_tools.report.document import build_report, default_report_path
 from workbook_tools.results.model import Collection
 from workbook_tools.review.workbook import ReviewResult, build_review, default_review_path
@@ -88,12 +88,22 @@ class Desk:
         with self._lock:
             collection, _out = read_campaign(self.campaign_path, self.inbox, self.out, review=self.review,
                                              memo=self._memo)
-            with self._written:
-                self._wanted += 1
-                turn = self._wanted
             self.collection = collection
-        threading.Thread(target=self._write, args=(collection, turn), name=f"outputs-{turn}").start()
+            self._write_later(collection)
         return collection
+
+    def write_again(self) -> None:
+        """Write the last collection's outputs once more (after a writing that failed)."""
+        with self._lock:
+            if self.collection is not None:
+                self._write_later(self.collection)
+
+    def _write_later(self, collection: Collection) -> None:
+        """Queue the writing of a collection's outputs (called holding the collection lock)."""
+        with self._written:
+            self._wanted += 1
+            turn = self._wanted
+        threading.Thread(target=self._write, args=(collection, turn), name=f"outputs-{turn}").start()
 
     def _write(self, collection: Collection, turn: int) -> None:
         """Write one collection's outputs, unless a newer collection came before its turn."""
@@ -104,7 +114,7 @@ class Desk:
             try:
                 write_collection(collection, self.out)
             except WorkbookToolsError as exc:
-                problems = tuple(exc.problems)
+                problems = tuple(_in_the_app(p) for p in exc.problems)
             with self._written:
                 self._done, self._problems = max(self._done, turn), problems
                 self._written.notify_all()
@@ -185,6 +195,14 @@ class Desk:
             for path in files:
                 archive.write(path, path.name)
         return buffer.getvalue()
+
+
+def _in_the_app(problem: Problem) -> Problem:
+    """A problem of writing the outputs as the app's user can fix it (no command-line option)."""
+    if problem.code != "CLI_OUTPUT_UNWRITABLE":
+        return problem
+    said = make_problem("APP_OUTPUT_UNWRITABLE", path="", detail="")
+    return replace(problem, code=said.code, fix=said.fix)
 
 
 def sibling_campaigns(campaign_path: Path) -> dict[str, Path]:
