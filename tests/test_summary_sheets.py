@@ -82,6 +82,34 @@ def test_figures_columns_are_codes_and_dates_fit(demo, book):
     assert ws.print_title_rows == f"${header}:${header}"
 
 
+def test_figures_scope_columns_add_up_the_valid_units(demo, book):
+    """Each scope column holds the sum of a count, the number of 'Có' of a yes/no, nothing for a text
+    or date, over the units whose figures sheet is valid (from units.csv and indicators.csv)."""
+    campaign = demo.collected.collection.campaign
+    spec = campaign.form("so-lieu-2023")
+    rows = units_csv(demo)
+    groups = {r["unit_code"]: r["group"] for r in rows}
+    valid = {r["unit_code"] for r in rows if r["form_id"] == spec.id and r["status"] == "valid"}
+    with (demo.collected.out_dir / "indicators.csv").open(encoding="utf-8-sig", newline="") as handle:
+        figures = [r for r in csv.DictReader(handle) if r["unit_code"] in valid]
+    ws = book["Số liệu"]
+    header = header_row(ws)
+    labels = [c.value for c in ws[header]]
+    scopes = [None] + [g.id for g in campaign.groups]  # the district, then each group
+    by_label = {str(r[1].value): r for r in ws.iter_rows(min_row=header + 1) if r[1].value}
+    checked = 0
+    for indicator in spec.indicators():
+        cells = by_label[indicator.label][3:3 + len(scopes)]
+        for scope, cell in zip(scopes, cells):
+            values = [r["value"] for r in figures if r["indicator_id"] == indicator.id
+                      and (scope is None or groups[r["unit_code"]] == scope) and r["value"]]
+            expected = {"int": lambda: sum(map(int, values)), "bool": lambda: values.count("true")}.get(
+                indicator.type, lambda: None)()
+            assert cell.value == expected, (indicator.id, scope, cell.value, expected)
+            checked += expected is not None and expected > 0
+    assert labels[3].startswith("Toàn ") and checked > 100
+
+
 def test_figures_mark_a_unit_with_errors():
     def outcome(status):
         return SimpleNamespace(unit=SimpleNamespace(code="CQ02"), form=lambda _id: SimpleNamespace(status=status))

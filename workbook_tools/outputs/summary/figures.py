@@ -18,6 +18,7 @@ from workbook_tools.outputs.summary.base import (
     write_note,
 )
 from workbook_tools.outputs.summary.legend import column_width, span, write_legend
+from workbook_tools.results.compact import aligned
 from workbook_tools.results.contracts import Status
 from workbook_tools.results.model import Collection, UnitOutcome
 from workbook_tools.spec.indicators import Indicator, IndicatorSpec
@@ -58,8 +59,8 @@ def write_figures(ws: Worksheet, fm: Formats, collection: Collection, spec: Indi
     fit_row(ws, header, list(zip(labels, widths)), bold=True)
     for col, label in enumerate(labels):
         ws.write_string(header, col, label, fm.header)
-    row = _rows(ws, fm, spec, [[u.form(spec.id).result.figures for u in m] for _, m in scopes], counted,
-                widths, header + 1)
+    totals = [_totals(spec, [u.form(spec.id).result.figures for u in members]) for _, members in scopes]
+    row = _rows(ws, fm, spec, totals, counted, widths, header + 1)
     entries = [(code, u.unit.name + ("" if code == u.unit.code else " (có lỗi)")) for code, u in zip(codes, counted)]
     row = write_legend(ws, fm, row + 1, widths, entries)
     for col, width in enumerate(widths[:first_unit]):
@@ -69,10 +70,10 @@ def write_figures(ws: Worksheet, fm: Formats, collection: Collection, spec: Indi
     page_setup(ws, header, last_col, row)
 
 
-def _rows(ws: Worksheet, fm: Formats, spec: IndicatorSpec, scope_figures: list[list[dict]],
+def _rows(ws: Worksheet, fm: Formats, spec: IndicatorSpec, totals: list[dict[str, int | None]],
           counted: list[UnitOutcome], widths: list[float], row: int) -> int:
     """One row per outline group and per figure; returns the last row written."""
-    first_unit = 3 + len(scope_figures)
+    first_unit = 3 + len(totals)
     for group in spec.groups:
         fit_row(ws, row, [(group.title, span(widths[1:]))], bold=True)
         ws.write_string(row, 0, group.stt, fm.section_number)
@@ -87,8 +88,8 @@ def _rows(ws: Worksheet, fm: Formats, spec: IndicatorSpec, scope_figures: list[l
             ws.write_string(row, 1, indicator.label, fm.wrap)
             fits = units_for(measure) <= widths[2]
             ws.write_string(row, 2, measure, fm.center if fits else fm.wrap)
-            for offset, figures in enumerate(scope_figures):
-                _aggregate(ws, fm, row, 3 + offset, indicator, figures)
+            for offset, scope in enumerate(totals):
+                _aggregate(ws, fm, row, 3 + offset, scope[indicator.id])
             for offset, outcome in enumerate(counted):
                 _figure_cell(ws, fm, row, first_unit + offset,
                              outcome.form(spec.id).result.figures.get(indicator.id))
@@ -126,14 +127,26 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _aggregate(ws, fm, row: int, col: int, indicator, figures: list[dict]) -> None:
-    values = [f.get(indicator.id) for f in figures if f.get(indicator.id) is not None]
-    if indicator.type == "int":
-        ws.write_number(row, col, sum(values), fm.number)
-    elif indicator.type == "bool":
-        ws.write_number(row, col, sum(1 for v in values if v is True), fm.number)
-    else:
+def _totals(spec: IndicatorSpec, figures: list) -> dict[str, int | None]:
+    """Per figure, what its scope column shows: the sum of a count, the number of 'Có' of a yes/no,
+    None for the rest (texts, dates). One pass over each unit's figures."""
+    keys = spec.row_ids
+    kinds = {i.id: i.type for g in spec.groups for i in g.items}
+    sums = [0] * len(keys)
+    for values in figures:
+        for index, value in enumerate(aligned(values, keys)):
+            if value is True:
+                sums[index] += 1
+            elif type(value) is int:
+                sums[index] += value
+    return {key: total if kinds.get(key) in ("int", "bool") else None for key, total in zip(keys, sums)}
+
+
+def _aggregate(ws, fm, row: int, col: int, total: int | None) -> None:
+    if total is None:
         ws.write_blank(row, col, None, fm.number)
+    else:
+        ws.write_number(row, col, total, fm.number)
 
 
 def _figure_cell(ws, fm, row: int, col: int, value: object) -> None:
