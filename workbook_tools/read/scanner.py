@@ -115,6 +115,31 @@ def _odd_markup(*_: object) -> None:
     raise NotCanonical
 
 
+def sheet_well_formed(data: bytes, span: tuple[int, int]) -> None:
+    """``well_formed(data, strict=True)`` of a sheet whose <sheetData> at ``span`` fits the grammar, in
+    two parts: the cells with what comes before them and the sheet's last end tag, and the rest of
+    the sheet around an empty <sheetData/>. The rest (columns, merged cells, validations, page setup:
+    half a sheet's bytes) is the same in every file one program saved from one form, so its check is
+    kept for the next file. Together the two say what the whole says: <sheetData> is one balanced
+    element declaring no namespace, so the rest is parsed in the same state either way. Any failure
+    is decided by the check of the whole sheet."""
+    start, end = span
+    last = data.rfind(b"</", end)
+    try:
+        if last < 0:
+            raise NotCanonical
+        well_formed(data[:end] + data[last:], strict=True)
+        _rest_well_formed(data[:start] + b"<sheetData/>" + data[end:])
+    except (ET.ParseError, NotCanonical):
+        well_formed(data, strict=True)
+
+
+@functools.lru_cache(maxsize=32)
+def _rest_well_formed(rest: bytes) -> None:
+    """A sheet's markup around its cells, strictly well formed (raises otherwise; only a pass is kept)."""
+    well_formed(rest, strict=True)
+
+
 @functools.lru_cache(maxsize=16384)
 def _unescape(raw: bytes) -> str:
     """A text node's text. Cached: the forms' texts come back in every file a worker reads, and
@@ -169,7 +194,7 @@ def scan_sheet(data: bytes, name: str, state: str, strings: list[str],
     span = sheet_data_span(data)
     if span is None:
         raise NotCanonical
-    well_formed(data, strict=True)
+    sheet_well_formed(data, span)
     sheet = Sheet(name=name, state=state, protected=_protected(data, span[1]))
     cells = sheet.cells
     make = tuple.__new__
