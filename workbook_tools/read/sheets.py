@@ -211,11 +211,11 @@ def check_figures(campaign: Campaign, spec: IndicatorSpec, sheet: Sheet, sink: P
 def _figure(sheet: Sheet, row: int, indicator: Indicator, sink: ProblemSink) -> object:
     col = IND_COL_VALUE + 1
     value = sheet.value(row, col)
-    at = dict(sheet=sheet.name, row=row, col=col, label=indicator.label)
     if is_blank(value):
-        sink.add("FIG_BLANK", **at)
+        sink.add("FIG_BLANK", sheet=sheet.name, row=row, col=col, label=indicator.label)
         return None
     parsed = parse_figure(value, indicator.type)
     if parsed is None:
-        sink.add("FIG_BAD_VALUE", value=value, expected=FIGURE_EXPECTED[indicator.type], **at)
+        sink.add("FIG_BAD_VALUE", value=value, expected=FIGURE_EXPECTED[indicator.type], sheet=sheet.name, row=row,
+                 col=col, label=indicator.label)
     return parsed

@@ -32,19 +32,20 @@ def parse_score(value: object, maximum: Decimal, stt: str, sheet: str, row: int,
     A number stored as text ('4,5') is read, and reported: as an error the unit must fix, since
     the sheet's own total leaves such a cell out (the paper it signs would not show the score the
     district counts), or, with ``accept_text``, as a warning."""
-    where = dict(sheet=sheet, row=row, col=col, stt=stt, max=format_points(maximum))
+    def where() -> dict:
+        return dict(sheet=sheet, row=row, col=col, stt=stt, max=format_points(maximum))
     if is_blank(value):
-        sink.add("SCORE_BLANK", **where)
+        sink.add("SCORE_BLANK", **where())
         return None
     number = to_number(value)
     if number is None:
-        sink.add("SCORE_NOT_NUMBER", value=value, **where)
+        sink.add("SCORE_NOT_NUMBER", value=value, **where())
         return None
     if isinstance(value, str):
         sink.add("SCORE_TEXT" if accept_text else "SCORE_TEXT_REFUSED", value=value, number=format_points(number),
-                 **where)
+                 **where())
     if number < 0 or number > maximum:
-        sink.add("SCORE_OUT_OF_RANGE", value=format_points(number), **where)
+        sink.add("SCORE_OUT_OF_RANGE", value=format_points(number), **where())
         return None
     return number
 

@@ -141,6 +141,10 @@ class CriteriaSpec:
 
     def criteria(self) -> tuple[Criterion, ...]:
         """Every scored row, in table order."""
+        return self._criteria
+
+    @functools.cached_property
+    def _criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for s in self.sections for c in s.criteria())
 
     @functools.cached_property
