@@ -139,6 +139,11 @@ class CriteriaSpec:
 
     kind = FormKind.CRITERIA
 
+    def __hash__(self) -> int:
+        """Equal specs have equal fields, so equal digests: the digest stands for the whole tree
+        (the generated hash would walk every row at each layout lookup)."""
+        return hash((self.id, self.content_hash))
+
     def criteria(self) -> tuple[Criterion, ...]:
         """Every scored row, in table order."""
         return self._criteria

@@ -89,6 +89,11 @@ class IndicatorSpec:
 
     kind = FormKind.INDICATORS
 
+    def __hash__(self) -> int:
+        """Equal specs have equal fields, so equal digests: the digest stands for the whole tree
+        (the generated hash would walk every row at each layout lookup)."""
+        return hash((self.id, self.content_hash))
+
     def indicators(self) -> tuple[Indicator, ...]:
         """Every field, in sheet order."""
         return tuple(i for g in self.groups for i in g.items)
