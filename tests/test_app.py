@@ -271,6 +271,8 @@ def test_the_board_comes_before_the_outputs_and_downloads_wait_for_them(client, 
     results = client.get("/ket-qua").text
     assert "Không ghi được kết quả" in results and "đĩa đầy" in results and "tải lại trang này" in results
     assert "--out" not in results and "Traceback" not in results
+    monkeypatch.setattr(service, "write_collection", lambda collection, out: 1 / 0)  # a bug: the page still answers
+    assert "Không ghi được kết quả" in client.get("/ket-qua").text
     monkeypatch.setattr(service, "write_collection", real)  # the cause mended: the page writes them again
     again = client.get("/ket-qua").text
     assert "Không ghi được kết quả" not in again and "tong-hop.xlsx" in again

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import os
 import threading
+import traceback
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -115,6 +116,9 @@ class Desk:
                 write_collection(collection, self.out)
             except WorkbookToolsError as exc:
                 problems = tuple(_in_the_app(p) for p in exc.problems)
+            except Exception as exc:  # never a page left waiting for a writer that died
+                traceback.print_exc()
+                problems = (make_problem("APP_OUTPUT_UNWRITABLE", path=str(self.out), detail=type(exc).__name__),)
             with self._written:
                 self._done, self._problems = max(self._done, turn), problems
                 self._written.notify_all()
