@@ -95,6 +95,13 @@ def content_hash(fields: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def digest_hash(spec) -> int:
+    """A spec's hash (``__hash__ = digest_hash`` in its class): equal specs have equal fields, so equal
+    digests, and the digest stands for the whole tree (the generated hash would walk every row at each
+    lookup of a layout cache)."""
+    return hash((spec.id, spec.content_hash))
+
+
 def _plain(value: object) -> object:
     if hasattr(value, "__dataclass_fields__"):
         return {"__type__": type(value).__name__, **_plain(asdict(value))}

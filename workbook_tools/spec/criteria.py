@@ -14,7 +14,14 @@ from decimal import Decimal
 from typing import Iterable, Iterator, Union
 
 from workbook_tools.problems import make_problem
-from workbook_tools.spec.base import FormKind, SpecReader, content_hash, format_points, to_decimal
+from workbook_tools.spec.base import (
+    FormKind,
+    SpecReader,
+    content_hash,
+    digest_hash,
+    format_points,
+    to_decimal,
+)
 from workbook_tools.spec.yamlio import Fields
 
 SCORE_FILLERS = ("unit", "team")
@@ -139,10 +146,7 @@ class CriteriaSpec:
 
     kind = FormKind.CRITERIA
 
-    def __hash__(self) -> int:
-        """Equal specs have equal fields, so equal digests: the digest stands for the whole tree
-        (the generated hash would walk every row at each layout lookup)."""
-        return hash((self.id, self.content_hash))
+    __hash__ = digest_hash
 
     def criteria(self) -> tuple[Criterion, ...]:
         """Every scored row, in table order."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from workbook_tools.problems import make_problem
-from workbook_tools.spec.base import FormKind, SpecReader, content_hash
+from workbook_tools.spec.base import FormKind, SpecReader, content_hash, digest_hash
 from workbook_tools.spec.yamlio import Fields
 
 FIELD_TYPES = ("int", "bool", "date")
@@ -89,10 +89,7 @@ class IndicatorSpec:
 
     kind = FormKind.INDICATORS
 
-    def __hash__(self) -> int:
-        """Equal specs have equal fields, so equal digests: the digest stands for the whole tree
-        (the generated hash would walk every row at each layout lookup)."""
-        return hash((self.id, self.content_hash))
+    __hash__ = digest_hash
 
     def indicators(self) -> tuple[Indicator, ...]:
         """Every field, in sheet order."""

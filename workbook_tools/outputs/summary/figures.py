@@ -131,7 +131,7 @@ def _totals(spec: IndicatorSpec, figures: list) -> dict[str, int | None]:
     """Per figure, what its scope column shows: the sum of a count, the number of 'Có' of a yes/no,
     None for the rest (texts, dates). One pass over each unit's figures."""
     keys = spec.row_ids
-    kinds = {i.id: i.type for g in spec.groups for i in g.items}
+    kinds = {i.id: i.type for i in spec.indicators()}
     sums = [0] * len(keys)
     for values in figures:
         for index, value in enumerate(aligned(values, keys)):
