@@ -4,6 +4,9 @@ Small batches run in this process: starting workers costs more than it saves. Ea
 receives the shared context (campaign, key ...) once, through the pool initializer, so it works
 under every start method: ``fork`` (Linux), ``spawn`` (Windows, macOS) — the environment variable
 ``WORKBOOK_TOOLS_START_METHOD`` forces one (the tests force ``spawn``).
+
+``Apart`` runs one large job (writing the summary workbook) in a second process while this one
+goes on with the rest.
 """
 
 from __future__ import annotations
@@ -13,6 +16,11 @@ import os
 from typing import Any, Callable, Iterable, Iterator
 
 MIN_PER_WORKER = 16  # below this many items per core, stay in one process
+# The size (units) from which a job pays for a process of its own: a forked one starts at once and
+# shares this one's memory; a spawned one (Windows) starts a new Python, imports the modules and
+# gets its arguments pickled, which costs about a second on an old PC.
+APART_MIN_SIZE = {"fork": 500}
+APART_MIN_SIZE_OTHER = 3000
 _context: Any = None
 
 
@@ -59,3 +67,62 @@ def ordered_map(function: Callable[[Any, Any], Any], context: Any, items: list,
             if progress:
                 progress(done, len(items))
             yield result
+
+
+def _start_method() -> str:
+    multiprocessing = importlib.import_module("multiprocessing")
+    return os.environ.get("WORKBOOK_TOOLS_START_METHOD") or multiprocessing.get_context().get_start_method()
+
+
+def _cores() -> int:
+    return int(os.environ.get("WORKBOOK_TOOLS_WORKERS", 0)) or os.cpu_count() or 1
+
+
+class Apart:
+    """``function(*args)`` in a process of its own when ``size`` pays for one and there is a second
+    core, else here and now. Used as a context manager: leaving the block waits for the process and
+    raises what the function raised (or, when the block itself raised, only waits)."""
+
+    def __init__(self, function: Callable[..., Any], args: tuple, size: int):
+        self._process: Any = None
+        method = _start_method() if size > 0 else ""
+        if size < APART_MIN_SIZE.get(method, APART_MIN_SIZE_OTHER) or _cores() < 2:
+            function(*args)
+            return
+        context = importlib.import_module("multiprocessing").get_context(method)
+        self._answers, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_apart_main, args=(sender, function, args), daemon=True)
+        self._process.start()
+        sender.close()  # only the child holds it now: if the child dies, reading gives EOFError
+
+    def __enter__(self) -> Apart:
+        return self
+
+    def __exit__(self, kind: type | None, error: BaseException | None, trace: Any) -> None:
+        if self._process is None:
+            return
+        try:
+            done, value = self._answers.recv()
+        except (EOFError, OSError):
+            self._process.join()
+            done, value = False, RuntimeError(f"the process apart stopped (exit code {self._process.exitcode})")
+        finally:
+            self._process.join()
+            self._answers.close()
+        if not done and kind is None:
+            raise value
+
+
+def _apart_main(answers: Any, function: Callable[..., Any], args: tuple) -> None:
+    """In the child: run the job and send back (True, None) or (False, the exception)."""
+    try:
+        function(*args)
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+        try:
+            answers.send((False, exc))
+        except Exception:  # an exception that cannot be pickled: its text is enough
+            answers.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    else:
+        answers.send((True, None))
+    finally:
+        answers.close()

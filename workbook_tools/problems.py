@@ -390,6 +390,9 @@ class WorkbookToolsError(Exception):
         self.problems = tuple(problems)
         super().__init__("\n".join(p.render() for p in self.problems))
 
+    def __reduce__(self) -> tuple:
+        return type(self), (self.problems,)  # pickled with its problems (it crosses processes)
+
     def errors(self) -> tuple[Problem, ...]:
         """Problems of severity error."""
         return tuple(p for p in self.problems if p.severity == Severity.ERROR)

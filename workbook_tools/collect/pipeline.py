@@ -63,7 +63,7 @@ def collect_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path
     ``memo``: see ``collect``.
     """
     collection, out = read_campaign(campaign_path, inbox, out_dir, progress, review, previous, memo)
-    return CollectResult(collection, out, tuple(write_collection(collection, out)))
+    return CollectResult(collection, out, tuple(write_collection(collection, out, apart=True)))
 
 
 def read_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path | str | None = None,
@@ -80,11 +80,12 @@ def read_campaign(campaign_path: Path | str, inbox: Path | str, out_dir: Path | 
     return replace(collection, previous=last_year), out
 
 
-def write_collection(collection: Collection, out: Path) -> list[Path]:
-    """The second half of ``collect_campaign``: every output of the collection, all or nothing."""
+def write_collection(collection: Collection, out: Path, apart: bool = False) -> list[Path]:
+    """The second half of ``collect_campaign``: every output of the collection, all or nothing
+    (``apart``: see ``outputs.write.write_outputs``)."""
     # the writers (python-docx, xlsxwriter) take longer to import than the command takes to start:
     # loaded once the inbox is read, never before (benchmarks/startup.py)
-    return importlib.import_module("workbook_tools.outputs.write").write_outputs(collection, out)
+    return importlib.import_module("workbook_tools.outputs.write").write_outputs(collection, out, apart)
 
 
 def _apart(inbox: Path, out: Path) -> None:

@@ -17,6 +17,7 @@ from workbook_tools.outputs.ranking import ranking_name, write_ranking
 from workbook_tools.outputs.reminders import REMINDERS_NAME, write_reminders
 from workbook_tools.outputs.summary.workbook import write_summary
 from workbook_tools.outputs.unit_reports import write_unit_reports
+from workbook_tools.parallel import Apart
 from workbook_tools.problems import WorkbookToolsError, make_problem
 from workbook_tools.results.contracts import (
     INDICATORS_COLUMNS,
@@ -29,30 +30,15 @@ from workbook_tools.results.contracts import (
 from workbook_tools.results.model import Collection
 
 
-def write_outputs(collection: Collection, out: Path) -> list[Path]:
-    """Write tong-hop.xlsx, the CSVs, the ranking tables and the notices, all or nothing."""
+def write_outputs(collection: Collection, out: Path, apart: bool = False) -> list[Path]:
+    """Write tong-hop.xlsx, the CSVs, the ranking tables and the notices, all or nothing.
+
+    With ``apart``, a large collection's summary workbook (most of the writing) is written by a second
+    process while this one writes the rest (``parallel.Apart``; not from a thread of a server)."""
     staged = StagedOutputs(out)
     try:
-        write_csv_to(staged.path("units.csv"), UNITS_COLUMNS, units_rows(collection))
-        write_inert_rows_to(staged.path("scores.csv"), SCORES_COLUMNS, score_tuples(collection))
-        write_inert_rows_to(staged.path("indicators.csv"), INDICATORS_COLUMNS, indicator_tuples(collection))
-        write_csv_to(staged.path("issues.csv"), ISSUES_COLUMNS, issue_rows(collection))
-        write_csv_to(staged.path("submissions.csv"), SUBMISSIONS_COLUMNS, submission_rows(collection))
-        write_summary(collection, staged.path(SUMMARY_NAME))
-        for spec in collection.campaign.scored_forms:
-            write_ranking(collection, spec, staged.path(ranking_name(spec)))
-        for outcome in units_to_remind(collection):
-            write_message(collection_message(collection, outcome), staged.path(message_name(outcome.unit)))
-        write_reminders(collection, staged.path(REMINDERS_NAME))
-        if collection.campaign.outlines:
-            write_unit_reports(collection, staged)
-        staged.own(MESSAGES_FOLDER, "*_*.txt")
-        if collection.review is not None:
-            for outcome in collection.units:
-                if outcome.file is not None:
-                    write_notice(collection, outcome, staged.path(notice_name(outcome)))
-            staged.own(NOTICES_FOLDER, "*_*.docx")
-            staged.own(NOTICES_FOLDER, "*_*.xlsx")  # the notices of before 2024 were workbooks
+        with Apart(write_summary, (collection, staged.path(SUMMARY_NAME)), len(collection.units) if apart else 0):
+            _write_rest(collection, staged)
         return staged.commit()
     except OSError as exc:
         staged.discard()
@@ -61,3 +47,26 @@ def write_outputs(collection: Collection, out: Path) -> list[Path]:
     except BaseException:
         staged.discard()
         raise
+
+
+def _write_rest(collection: Collection, staged: StagedOutputs) -> None:
+    """Every output but the summary workbook."""
+    write_csv_to(staged.path("units.csv"), UNITS_COLUMNS, units_rows(collection))
+    write_inert_rows_to(staged.path("scores.csv"), SCORES_COLUMNS, score_tuples(collection))
+    write_inert_rows_to(staged.path("indicators.csv"), INDICATORS_COLUMNS, indicator_tuples(collection))
+    write_csv_to(staged.path("issues.csv"), ISSUES_COLUMNS, issue_rows(collection))
+    write_csv_to(staged.path("submissions.csv"), SUBMISSIONS_COLUMNS, submission_rows(collection))
+    for spec in collection.campaign.scored_forms:
+        write_ranking(collection, spec, staged.path(ranking_name(spec)))
+    for outcome in units_to_remind(collection):
+        write_message(collection_message(collection, outcome), staged.path(message_name(outcome.unit)))
+    write_reminders(collection, staged.path(REMINDERS_NAME))
+    if collection.campaign.outlines:
+        write_unit_reports(collection, staged)
+    staged.own(MESSAGES_FOLDER, "*_*.txt")
+    if collection.review is not None:
+        for outcome in collection.units:
+            if outcome.file is not None:
+                write_notice(collection, outcome, staged.path(notice_name(outcome)))
+        staged.own(NOTICES_FOLDER, "*_*.docx")
+        staged.own(NOTICES_FOLDER, "*_*.xlsx")  # the notices of before 2024 were workbooks
