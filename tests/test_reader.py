@@ -229,6 +229,39 @@ def test_shared_strings_never_differ_from_the_parser(items, prefixed):
     assert X._shared_strings(data, X.Limits()) == expected
 
 
+# Pieces of shared-strings parts, odd ones included: whenever the scanner calls one well formed
+# without asking expat (``plainly_well_formed``), expat agrees.
+SST_HEADS = ["", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', '<?xml version="1.0"?>',
+             "\ufeff", '\ufeff<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.1"?>', ' <?xml version="1.0"?>',
+             '<?xml version="1.0" encoding="latin-1"?>', "<?xml version='1.0'?>", "\xa0", "\x0c", "<!-- c -->"]
+SST_ATTRIBUTES = ['', ' count="1"', ' count="1" count="2"', ' xmlns:x="urn:x"', ' xmlns:x=""', ' xmlns:xml="urn:x"',
+                  ' xmlns:xmlns="urn:x"', ' xmlns:p="http://www.w3.org/XML/1998/namespace"', ' x:a="1"', ' xml:lang="vi"',
+                  ' a\u00b2="1"', " a='1'", ' a="1"b="2"', '\xa0a="1"', ' a="<"', ' a="&amp;"', ' a="\x01"', ' a="]]>"']
+SST_TEXTS = ["a", "", "đ &amp; &lt; &gt; &quot; &apos;", "&#273;&#x1EC7;", "&bad;", "&#0;", "&#x1F;", "&#xD800;",
+             "&#xFFFE;", "&#65536;", "&#1114112;", "&#99999999;", "&#13;", "&#x9;", "a]]>b", "a]]b>", "\x01", "\x0b",
+             "\ufffe", "\x85\u2028", "&#38;", "& b", "&#x;", "&#;", ">", '"']
+SST_TAILS = ["", "\n", "\r\n  ", "\xa0", "\x0c", "x", "<!-- c -->", "\u2028"]
+
+
+@given(st.sampled_from(SST_HEADS), st.lists(st.sampled_from(SST_ATTRIBUTES), max_size=3),
+       st.lists(st.sampled_from(SST_TEXTS), min_size=1, max_size=4), st.sampled_from(SST_TAILS))
+@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+def test_shared_strings_called_plain_are_well_formed(head, attributes, texts, tail):
+    text = (head + '<sst xmlns="' + M.decode() + '"' + "".join(attributes) + ">"
+            + "".join(f"<si><t>{t}</t></si>" for t in texts) + "</sst>" + tail)
+    if not (scanner._STRINGS_PART.fullmatch(text) and scanner.plainly_well_formed(text)):
+        return
+    scanner.well_formed(text.encode("utf-8"))  # raises if the scanner was wrong
+
+
+def test_the_usual_shared_strings_need_no_expat():
+    items = "".join(f"<si><t>{t}</t></si>" for t in ("Tiêu chí", "a &amp; b", "&#273;", "x]]y"))
+    for head in ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', '<?xml version="1.0" encoding="UTF-8"?>\n'):
+        text = head + '<sst xmlns="' + M.decode() + '" count="4" uniqueCount="4">' + items + "</sst>"
+        assert scanner.plainly_well_formed(text)
+    assert not scanner.plainly_well_formed(text.replace("x]]y", "x]]>y"))
+
+
 M = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # Found by a review: each was read differently by the scanner and the parser before the scanner
 # checked the grammar of <sheetData> (root attributes, rows, extra parts after sheetData).
