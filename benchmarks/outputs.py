@@ -9,10 +9,11 @@ For each N a synthetic roster of N units (half communes, half agencies) is gener
 workbook is filled with valid scores but its figures sheet ("Số liệu") left blank, as units that skip
 it do: every blank figure is a warning with its cell and fix, so each unit brings dozens of rows to
 "Lỗi cần xử lý" and ``issues.csv``. The collection is read once (``collect``, no outputs), then
-``write_outputs`` runs under cProfile; the table gives the whole writing time, the time per unit and
-per warning, and the time of each writer (cumulative, profiler on, so the parts are slower than the
-whole without it). Growing no faster than the data means: the µs per warning and the ms per unit stay
-about the same from one N to the next.
+``write_outputs`` runs as the app runs it (one process), then as ``collect`` runs it (``apart``: the
+summary workbook written by a second process from 500 units on), then under cProfile; the table gives
+the whole writing time both ways, the time per unit and per warning, and the time of each writer
+(cumulative, profiler on, so the parts are slower than the whole without it). Growing no faster than
+the data means: the µs per warning and the ms per unit stay about the same from one N to the next.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def one_n(n: int, folder: Path) -> dict:
     write_outputs(collection, folder / "tong-hop-2")
     plain = time.perf_counter() - start
     writing_mb = _peak_mb()
+    start = time.perf_counter()
+    write_outputs(collection, folder / "tong-hop-3", apart=True)
+    apart = time.perf_counter() - start
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.runcall(write_outputs, collection, folder / "tong-hop")
@@ -80,7 +84,8 @@ def one_n(n: int, folder: Path) -> dict:
         if name in WRITERS and "workbook_tools" in file:
             parts[name] = parts.get(name, 0.0) + cumulative
     return {"n": n, "issues": len(collection.issues), "warnings": warnings, "seconds": plain,
-            "profiled": profiled, "parts": parts, "before_mb": before_mb, "writing_mb": writing_mb,
+            "apart": apart, "profiled": profiled, "parts": parts, "before_mb": before_mb,
+            "writing_mb": writing_mb,
             "summary_mb": (folder / "tong-hop" / "tong-hop.xlsx").stat().st_size / 1e6}
 
 
@@ -96,11 +101,13 @@ def main() -> None:
             results.append(one_n(n, Path(tmp)))
         r = results[-1]
         print(f"  N = {n}: {r['issues']} problems ({r['warnings']} warnings), outputs written in "
-              f"{r['seconds']:.2f} s", flush=True)
+              f"{r['seconds']:.2f} s ({r['apart']:.2f} s with the summary apart)", flush=True)
     print()
-    print(f"{'N':>7} {'problems':>9} {'write s':>8} {'ms/unit':>8} {'µs/problem':>11} {'tong-hop MB':>12}")
+    print(f"{'N':>7} {'problems':>9} {'write s':>8} {'apart s':>8} {'ms/unit':>8} {'µs/problem':>11} "
+          f"{'tong-hop MB':>12}")
     for r in results:
-        print(f"{r['n']:>7} {r['issues']:>9} {r['seconds']:>8.2f} {r['seconds'] / r['n'] * 1000:>8.2f} "
+        print(f"{r['n']:>7} {r['issues']:>9} {r['seconds']:>8.2f} {r['apart']:>8.2f} "
+              f"{r['seconds'] / r['n'] * 1000:>8.2f} "
               f"{r['seconds'] / max(r['issues'], 1) * 1e6:>11.1f} {r['summary_mb']:>12.1f}")
     print("\nWhere the writing time goes (cumulative s under the profiler; µs per problem for the issues sheet):")
     names = [w for w in WRITERS if any(w in r["parts"] for r in results)]

@@ -78,6 +78,14 @@ def _cores() -> int:
     return int(os.environ.get("WORKBOOK_TOOLS_WORKERS", 0)) or os.cpu_count() or 1
 
 
+def _apart_method(size: int) -> str | None:
+    """How to start a process for a job of this size, or None when it is better done here."""
+    if size < min(*APART_MIN_SIZE.values(), APART_MIN_SIZE_OTHER) or _cores() < 2:
+        return None  # (decided before importing multiprocessing: small runs never load it)
+    method = _start_method()
+    return method if size >= APART_MIN_SIZE.get(method, APART_MIN_SIZE_OTHER) else None
+
+
 class Apart:
     """``function(*args)`` in a process of its own when ``size`` pays for one and there is a second
     core, else here and now. Used as a context manager: leaving the block waits for the process and
@@ -85,8 +93,8 @@ class Apart:
 
     def __init__(self, function: Callable[..., Any], args: tuple, size: int):
         self._process: Any = None
-        method = _start_method() if size > 0 else ""
-        if size < APART_MIN_SIZE.get(method, APART_MIN_SIZE_OTHER) or _cores() < 2:
+        method = _apart_method(size)
+        if method is None:
             function(*args)
             return
         context = importlib.import_module("multiprocessing").get_context(method)
