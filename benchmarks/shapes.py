@@ -98,6 +98,7 @@ from workbook_tools.spec.campaign import Campaign, load_campaign  # noqa: E402
 SHAPES = ("xlsxwriter", "openpyxl", "libreoffice", "gnumeric")
 REPLACED = ("unit_code", "unit_name", "file_id", "signature")  # identity values a pool rewrite changes
 LO_FILTER = "xlsx:Calc MS Excel 2007 XML"
+LO_BATCH = 200  # files per soffice process
 GNUMERIC_EXPORT = "Gnumeric_Excel:xlsx2"
 
 PHASE = r"""
@@ -193,16 +194,25 @@ def save_openpyxl(setup: Setup, paths: list[Path]) -> None:
 
 
 def save_libreoffice(setup: Setup, paths: list[Path]) -> None:
-    """One soffice process converts the openpyxl-filled files of the batch (a real load and save)."""
-    sources = [setup.inbox("openpyxl") / p.name for p in paths]
+    """soffice processes convert the openpyxl-filled files (a real load and save), LO_BATCH files each: one
+    process given 800 files was seen to stop after a few hundred with exit code 0. Files a process left
+    unsaved are given to a new one once more."""
     out = setup.inbox("libreoffice")
+    for _ in range(2):
+        paths = [p for p in paths if not (out / p.name).is_file()]
+        for start in range(0, len(paths), LO_BATCH):
+            _soffice_convert(setup, paths[start:start + LO_BATCH], out)
+    missing = [p.name for p in paths if not (out / p.name).is_file()]
+    if missing:
+        raise SystemExit(f"LibreOffice did not save {len(missing)} files, e.g. {missing[0]}")
+
+
+def _soffice_convert(setup: Setup, paths: list[Path], out: Path) -> None:
+    sources = [setup.inbox("openpyxl") / p.name for p in paths]
     profile = (setup.folder / "lo-profile").resolve()
     command = [_tool("soffice"), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", LO_FILTER, "--outdir", str(out), *map(str, sources)]
     subprocess.run(command, capture_output=True, check=True, cwd=setup.folder)
-    missing = [p.name for p in paths if not (out / p.name).is_file()]
-    if missing:
-        raise SystemExit(f"LibreOffice did not save {len(missing)} files, e.g. {missing[0]}")
 
 
 def save_gnumeric(setup: Setup, paths: list[Path]) -> None:
