@@ -255,11 +255,12 @@ def test_shared_strings_called_plain_are_well_formed(head, attributes, texts, ta
 
 
 def test_the_usual_shared_strings_need_no_expat():
-    items = "".join(f"<si><t>{t}</t></si>" for t in ("Tiêu chí", "a &amp; b", "&#273;", "x]]y"))
+    items = "".join(f"<si><t>{t}</t></si>" for t in ("Tiêu chí", "a &amp; b", "x]]y"))
     for head in ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', '<?xml version="1.0" encoding="UTF-8"?>\n'):
-        text = head + '<sst xmlns="' + M.decode() + '" count="4" uniqueCount="4">' + items + "</sst>"
+        text = head + '<sst xmlns="' + M.decode() + '" count="3" uniqueCount="3">' + items + "</sst>"
         assert scanner.plainly_well_formed(text)
     assert not scanner.plainly_well_formed(text.replace("x]]y", "x]]>y"))
+    assert not scanner.plainly_well_formed(text.replace("x]]y", "&#273;"))  # a character reference: expat decides
 
 
 M = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
