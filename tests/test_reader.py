@@ -236,7 +236,8 @@ SST_HEADS = ["", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', '<
              '<?xml version="1.0" encoding="latin-1"?>', "<?xml version='1.0'?>", "\xa0", "\x0c", "<!-- c -->"]
 SST_ATTRIBUTES = ['', ' count="1"', ' count="1" count="2"', ' xmlns:x="urn:x"', ' xmlns:x=""', ' xmlns:xml="urn:x"',
                   ' xmlns:xmlns="urn:x"', ' xmlns:p="http://www.w3.org/XML/1998/namespace"', ' x:a="1"', ' xml:lang="vi"',
-                  ' a\u00b2="1"', " a='1'", ' a="1"b="2"', '\xa0a="1"', ' a="<"', ' a="&amp;"', ' a="\x01"', ' a="]]>"']
+                  ' a\u00b2="1"', " a='1'", ' a="1"b="2"', '\xa0a="1"', ' a="<"', ' a="&amp;"', ' a="\x01"', ' a="]]>"',
+                  ' xmlns:x="a b"', ' xmlns:x="\t"', ' xmlns:x="urn:x\r\n"', ' count="a b"']
 SST_TEXTS = ["a", "", "đ &amp; &lt; &gt; &quot; &apos;", "&#273;&#x1EC7;", "&bad;", "&#0;", "&#x1F;", "&#xD800;",
              "&#xFFFE;", "&#65536;", "&#1114112;", "&#99999999;", "&#13;", "&#x9;", "a]]>b", "a]]b>", "\x01", "\x0b",
              "\ufffe", "\x85\u2028", "&#38;", "& b", "&#x;", "&#;", ">", '"']
@@ -261,6 +262,8 @@ def test_the_usual_shared_strings_need_no_expat():
         assert scanner.plainly_well_formed(text)
     assert not scanner.plainly_well_formed(text.replace("x]]y", "x]]>y"))
     assert not scanner.plainly_well_formed(text.replace("x]]y", "&#273;"))  # a character reference: expat decides
+    for odd in (M.decode() + " ", "a b", "a\tb"):  # a namespace with white space: expat refuses it (found by a review)
+        assert not scanner.plainly_well_formed(text.replace(M.decode(), odd))
 
 
 M = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"

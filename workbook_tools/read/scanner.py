@@ -173,6 +173,7 @@ _PLAIN_ATTRIBUTE = re.compile("(" + _PLAIN_NAME + ')="([^"]*)"')
 _PLAIN_TAIL = re.compile("</sst>" + _XML_SPACE + r"*\Z")
 _NOT_XML_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NOT_PLAIN_REFERENCE = re.compile(r"&(?!(?:lt|gt|amp|quot|apos);)")
+_XML_SPACE_CHARACTER = re.compile(_XML_SPACE)
 _RESERVED_NAMESPACES = ("www.w3.org/XML/1998/namespace", "www.w3.org/2000/xmlns")
 
 
@@ -187,8 +188,9 @@ def plainly_well_formed(text: str) -> bool:
     for name, value in _PLAIN_ATTRIBUTE.findall(head[1]):
         prefix, _, local = name.rpartition(":")
         if (prefix and (prefix != "xmlns" or not value or local.lower().startswith("xml"))) \
-                or any(reserved in value for reserved in _RESERVED_NAMESPACES):
-            return False
+                or any(reserved in value for reserved in _RESERVED_NAMESPACES) \
+                or ("xmlns" in (name, prefix) and _XML_SPACE_CHARACTER.search(value)):
+            return False  # (expat refuses a namespace holding white space: its separator is " ")
         names.append(name)
     return len(set(names)) == len(names)
 
