@@ -202,8 +202,7 @@ def save_libreoffice(setup: Setup, paths: list[Path]) -> None:
         paths = [p for p in paths if not (out / p.name).is_file()]
         for start in range(0, len(paths), LO_BATCH):
             _soffice_convert(setup, paths[start:start + LO_BATCH], out)
-    missing = [p.name for p in paths if not (out / p.name).is_file()]
-    if missing:
+    if missing := [p.name for p in paths if not (out / p.name).is_file()]:
         raise SystemExit(f"LibreOffice did not save {len(missing)} files, e.g. {missing[0]}")
 
 

@@ -184,15 +184,21 @@ def plainly_well_formed(text: str) -> bool:
     if (head is None or _PLAIN_TAIL.search(text, head.end()) is None or "]]>" in text
             or _NOT_XML_CHARACTER.search(text) or ("&" in text and _NOT_PLAIN_REFERENCE.search(text))):
         return False
-    names = []
-    for name, value in _PLAIN_ATTRIBUTE.findall(head[1]):
-        prefix, _, local = name.rpartition(":")
-        if (prefix and (prefix != "xmlns" or not value or local.lower().startswith("xml"))) \
-                or any(reserved in value for reserved in _RESERVED_NAMESPACES) \
-                or ("xmlns" in (name, prefix) and _XML_SPACE_CHARACTER.search(value)):
-            return False  # (expat refuses a namespace holding white space: its separator is " ")
-        names.append(name)
-    return len(set(names)) == len(names)
+    attributes = _PLAIN_ATTRIBUTE.findall(head[1])
+    names = [name for name, _ in attributes]
+    return all(_plain_attribute(name, value) for name, value in attributes) and len(set(names)) == len(names)
+
+
+def _plain_attribute(name: str, value: str) -> bool:
+    """Whether an attribute of <sst> is surely fine for expat: unprefixed, or a namespace declaration of a
+    non-empty, non-reserved prefix; no reserved namespace; no white space in a namespace (expat's
+    separator is " ")."""
+    prefix, _, local = name.rpartition(":")
+    if prefix and (prefix != "xmlns" or not value or local.lower().startswith("xml")):
+        return False
+    if any(reserved in value for reserved in _RESERVED_NAMESPACES):
+        return False
+    return "xmlns" not in (name, prefix) or _XML_SPACE_CHARACTER.search(value) is None
 
 
 def _attributes(text: bytes) -> dict[bytes, bytes]:
